@@ -1,0 +1,143 @@
+package dev.chatserver.store;
+
+import dev.chatserver.common.ChatException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single writer of {@code messages}: a queue drained by one thread that inserts up to
+ * {@code batchMax} messages per transaction (group commit) and completes each message's future only after
+ * its transaction committed ("acked means stored"). Ids are assigned here, ascending, so every room's
+ * messages are committed and completed in id order.
+ *
+ * <p>Futures complete on the writer thread in id order; callers that fan out should hop to one
+ * ordered executor.
+ */
+public final class MessageWriter implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MessageWriter.class);
+
+    private final Jdbi jdbi;
+    private final int batchMax;
+    private final BlockingQueue<Pending> queue;
+    private final Thread thread;
+    private final AtomicLong commits = new AtomicLong();
+    private final AtomicLong committedMessages = new AtomicLong();
+    private volatile boolean running = true;
+    private long nextId;
+
+    private record Pending(MessageRow row, CompletableFuture<MessageRow> done) {
+    }
+
+    /**
+     * @param jdbi     database
+     * @param batchMax most messages per transaction
+     * @param queueMax queue bound; {@link #submit} refuses beyond it with {@code server_busy}
+     */
+    public MessageWriter(Jdbi jdbi, int batchMax, int queueMax) {
+        this.jdbi = jdbi;
+        this.batchMax = batchMax;
+        this.queue = new ArrayBlockingQueue<>(queueMax);
+        this.nextId = jdbi.onDemand(MessageDao.class).maxId() + 1;
+        this.thread = new Thread(this::run, "message-writer");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /**
+     * Queues a message for the next commit. The row's id is ignored and assigned here.
+     *
+     * @return a future completed with the stored row (with its id) after commit, or failed with a
+     *     {@link ChatException} ({@code server_busy} when the queue is full, {@code store_failed} on a database error)
+     */
+    public CompletableFuture<MessageRow> submit(MessageRow row) {
+        CompletableFuture<MessageRow> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new ChatException("server_busy", "the server is shutting down", 503));
+        } else if (!queue.offer(new Pending(row, done))) {
+            done.completeExceptionally(new ChatException("server_busy", "too many messages in flight; retry shortly", 503));
+        }
+        return done;
+    }
+
+    /** Transactions committed since start. */
+    public long commits() {
+        return commits.get();
+    }
+
+    /** Messages committed since start. */
+    public long committedMessages() {
+        return committedMessages.get();
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(batchMax);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, batchMax - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        List<MessageRow> stored = new ArrayList<>(batch.size());
+        long id = nextId;
+        for (Pending p : batch) {
+            MessageRow r = p.row();
+            stored.add(new MessageRow(id++, r.room(), r.token(), r.publicToken(), r.username(), r.text(), r.kind(),
+                    r.senderIp(), r.createdAt()));
+        }
+        try {
+            jdbi.useTransaction(h -> {
+                PreparedBatch pb = h.prepareBatch("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at) "
+                        + "VALUES (:id, :room, :token, :username, :text, :kind, :senderIp, :createdAt)");
+                for (MessageRow r : stored) {
+                    pb.bindMethods(r).add();
+                }
+                pb.execute();
+            });
+            nextId = id;
+            commits.incrementAndGet();
+            committedMessages.addAndGet(stored.size());
+        } catch (RuntimeException e) {
+            log.error("commit of {} messages failed: {}", batch.size(), e.toString());
+            nextId = jdbi.onDemand(MessageDao.class).maxId() + 1;
+            ChatException failure = new ChatException("store_failed", "the message could not be stored; retry", 503);
+            batch.forEach(p -> p.done().completeExceptionally(failure));
+            return;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).done().complete(stored.get(i));
+        }
+    }
+
+    /** Stops taking messages, commits what is queued, and waits up to 10 s for the writer thread. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
