@@ -1,0 +1,233 @@
+package dev.chatserver.realtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chatserver.chat.Identity;
+import dev.chatserver.chat.IdentityService;
+import dev.chatserver.chat.Usernames;
+import dev.chatserver.common.ChatException;
+import dev.chatserver.moderation.BanService;
+import dev.chatserver.rooms.RoomService;
+import dev.chatserver.store.MessageRow;
+import dev.chatserver.store.MessageWriter;
+import dev.chatserver.store.RoomRow;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The chat rules behind each {@link Command}: validate the payload, call the services, fan out through the
+ * {@link RoomRegistry}. Runs on the socket's serial executor (blocking allowed). Each method returns the
+ * ack {@code data}, or throws {@link ChatException}.
+ */
+public final class ChatCommands {
+    private final IdentityService identities;
+    private final RoomService roomService;
+    private final RoomRegistry rooms;
+    private final MessageWriter writer;
+    private final BanService bans;
+    private final Executor dispatcher;
+    private final Clock clock;
+    private final int messageMaxChars;
+    private final SessionRegistry sessions;
+
+    /**
+     * @param dispatcher one thread: committed messages are fanned out there, in commit order
+     * @param messageMaxChars longest message, characters
+     */
+    public ChatCommands(IdentityService identities, RoomService roomService, RoomRegistry rooms, MessageWriter writer,
+                        BanService bans, SessionRegistry sessions, Executor dispatcher, Clock clock,
+                        int messageMaxChars) {
+        this.sessions = sessions;
+        this.identities = identities;
+        this.roomService = roomService;
+        this.rooms = rooms;
+        this.writer = writer;
+        this.bans = bans;
+        this.dispatcher = dispatcher;
+        this.clock = clock;
+        this.messageMaxChars = messageMaxChars;
+    }
+
+    /**
+     * Runs a command. @return a future of the ack data (already complete except for messages, which complete
+     * after commit)
+     * @throws ChatException for a refused command
+     */
+    public CompletableFuture<Map<String, Object>> run(SessionContext ctx, Command command, JsonNode payload) {
+        if (bans.isBanned(ctx.identity().token())) {
+            throw new ChatException("banned", "this identity is banned", 403);
+        }
+        return switch (command) {
+            case JOIN -> CompletableFuture.completedFuture(join(ctx, payload));
+            case LEAVE -> CompletableFuture.completedFuture(leave(ctx, payload));
+            case MESSAGE -> message(ctx, payload);
+            case TYPING -> CompletableFuture.completedFuture(typing(ctx, payload,
+                    payload == null || !payload.has("typing") || payload.get("typing").asBoolean(true)));
+            case STOP_TYPING -> CompletableFuture.completedFuture(typing(ctx, payload, false));
+            case CREATE_ROOM -> CompletableFuture.completedFuture(createRoom(ctx, payload));
+            case SET_USERNAME -> CompletableFuture.completedFuture(setUsername(ctx, payload));
+        };
+    }
+
+    private Map<String, Object> join(SessionContext ctx, JsonNode p) {
+        String code = roomOf(p, ctx, false);
+        if (code == null) {
+            if (ctx.dialect() == Dialect.S004) {
+                code = RoomService.LOBBY; // seed 004 has one chat
+            } else {
+                throw ChatException.badRequest("join needs a room");
+            }
+        }
+        RoomService.validateCode(code);
+        String name = optText(p, "username");
+        if (name != null) {
+            String valid = Usernames.validate(name);
+            if (!valid.equals(ctx.identity().username())) {
+                rooms.checkNameFree(ctx, valid);
+                renameEverywhere(ctx, identities.rename(ctx.identity(), valid));
+            }
+        }
+        Long afterId = optLong(p, "last_id");
+        boolean create = ctx.dialect() == Dialect.S001 || ctx.dialect() == Dialect.S004;
+        roomService.ensure(code, ctx.identity().token(), create);
+        if (rooms.isMember(ctx, code)) {
+            rooms.leave(ctx, code); // a re-join is a fresh join: new history
+        }
+        RoomRegistry.JoinResult r = rooms.join(ctx, code, afterId);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("room", r.room());
+        data.put("room_id", r.room());
+        data.put("username", ctx.identity().username());
+        data.put("users", r.users());
+        data.put("messages", r.messages());
+        data.put("replay", r.replay());
+        return data;
+    }
+
+    private Map<String, Object> leave(SessionContext ctx, JsonNode p) {
+        String code = roomOf(p, ctx, true);
+        if (!rooms.leave(ctx, code)) {
+            throw new ChatException("not_in_room", "you are not in room " + code);
+        }
+        return Map.of("room", code);
+    }
+
+    private CompletableFuture<Map<String, Object>> message(SessionContext ctx, JsonNode p) {
+        String code = roomOf(p, ctx, true);
+        String text = p == null ? null : p.isTextual() ? p.asText() : firstText(p, "message", "text", "msg");
+        if (text == null) {
+            throw ChatException.badRequest("message needs a text: {room, message}");
+        }
+        text = text.strip();
+        if (text.isEmpty()) {
+            throw new ChatException("empty_message", "the message is empty");
+        }
+        if (text.codePointCount(0, text.length()) > messageMaxChars) {
+            throw new ChatException("message_too_long", "a message is at most " + messageMaxChars + " characters", 413);
+        }
+        requireMember(ctx, code);
+        Identity me = ctx.identity();
+        MessageRow row = new MessageRow(0, code, me.token(), me.publicToken(), me.username(), text, "chat", ctx.ip(), clock.millis());
+        return writer.submit(row).thenApplyAsync(rooms::broadcast, dispatcher);
+    }
+
+    private Map<String, Object> typing(SessionContext ctx, JsonNode p, boolean typing) {
+        String code = roomOf(p, ctx, true);
+        requireMember(ctx, code);
+        rooms.typing(ctx, code, typing);
+        return Map.of();
+    }
+
+    private Map<String, Object> createRoom(SessionContext ctx, JsonNode p) {
+        String name = optText(p, "name");
+        RoomRow row = roomService.create(name, ctx.identity().token());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("room_id", row.code());
+        data.put("code", row.code());
+        data.put("name", row.name());
+        ctx.client().sendEvent("room_created", data);
+        return data;
+    }
+
+    private Map<String, Object> setUsername(SessionContext ctx, JsonNode p) {
+        String raw = p == null ? null : p.isTextual() ? p.asText() : optText(p, "username");
+        if (raw == null) {
+            throw ChatException.badRequest("set_username needs {username}");
+        }
+        String name = Usernames.validate(raw);
+        rooms.checkNameFree(ctx, name);
+        renameEverywhere(ctx, identities.rename(ctx.identity(), name));
+        rooms.presenceChanged(ctx);
+        return Map.of("username", name);
+    }
+
+    private void renameEverywhere(SessionContext ctx, Identity renamed) {
+        sessions.forToken(ctx.identity().token()).forEach(c -> c.identity(renamed));
+        ctx.identity(renamed);
+    }
+
+    private void requireMember(SessionContext ctx, String code) {
+        if (!rooms.isMember(ctx, code)) {
+            throw new ChatException("not_in_room", "join room " + code + " first", 403);
+        }
+    }
+
+    /** The room named in the payload, else (when allowed) the room joined last. */
+    private static String roomOf(JsonNode p, SessionContext ctx, boolean defaultToLast) {
+        String code = null;
+        if (p != null && p.isTextual() && !defaultToLast) {
+            code = p.asText();
+        } else if (p != null && p.isObject()) {
+            code = firstText(p, "room", "room_id", "roomId", "code");
+        } else if (p != null && !p.isTextual() && !p.isNull()) {
+            throw ChatException.badRequest("the payload must be a JSON object");
+        }
+        if (code == null && defaultToLast) {
+            code = ctx.lastRoom();
+            if (code == null) {
+                throw new ChatException("not_in_room", "join a room first", 403);
+            }
+        }
+        return code;
+    }
+
+    private static String firstText(JsonNode p, String... keys) {
+        for (String k : keys) {
+            String v = optText(p, k);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private static String optText(JsonNode p, String key) {
+        if (p == null || !p.isObject()) {
+            return null;
+        }
+        JsonNode v = p.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw ChatException.badRequest("'" + key + "' must be a string");
+        }
+        return v.asText();
+    }
+
+    private static Long optLong(JsonNode p, String key) {
+        if (p == null || !p.isObject()) {
+            return null;
+        }
+        JsonNode v = p.get(key);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.canConvertToLong() || !v.isIntegralNumber()) {
+            throw ChatException.badRequest("'" + key + "' must be an integer");
+        }
+        return v.asLong();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.chatserver.realtime;
+
+import dev.chatserver.chat.Identity;
+import dev.chatserver.store.MessageRow;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds the canonical payloads of docs/protocol.md. */
+public final class MessagePayloads {
+    private MessagePayloads() {
+    }
+
+    /**
+     * A chat message as clients see it (superset of the seeds' shapes): {@code id, room, room_id, username,
+     * message, text, kind, timestamp (ISO-8601 UTC), created_at (epoch ms), user_id, public_token}.
+     * The secret token and sender IP are never included.
+     */
+    public static Map<String, Object> message(MessageRow r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("room", r.room());
+        m.put("room_id", r.room());
+        m.put("username", r.username());
+        m.put("message", r.text());
+        m.put("text", r.text());
+        m.put("kind", r.kind());
+        m.put("timestamp", Instant.ofEpochMilli(r.createdAt()).toString());
+        m.put("created_at", r.createdAt());
+        m.put("user_id", r.publicToken());
+        m.put("public_token", r.publicToken());
+        return m;
+    }
+
+    /** A user as listed in presence: {@code username, user_id, public_token}. */
+    public static Map<String, Object> user(Identity id) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("username", id.username());
+        m.put("user_id", id.publicToken());
+        m.put("public_token", id.publicToken());
+        return m;
+    }
+}

@@ -1,0 +1,312 @@
+package dev.chatserver.realtime;
+
+import dev.chatserver.chat.Identity;
+import dev.chatserver.common.ChatException;
+import dev.chatserver.store.MessageDao;
+import dev.chatserver.store.MessageRow;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Rooms with someone online: members, presence, and the newest messages in memory. A room leaves memory
+ * (not the database) when its last socket leaves.
+ *
+ * <p>Ordering: each room has a monitor. Broadcasts of committed messages (in id order, from one dispatcher
+ * thread) and joins take it, so a joining socket gets its history and then exactly the messages after it,
+ * with no gap and no duplicate, even while messages flow.
+ */
+public final class RoomRegistry {
+    /** Most messages replayed to a reconnecting socket; beyond it the socket gets a fresh history. */
+    public static final int REPLAY_MAX = 1000;
+
+    private final Map<String, RoomState> rooms = new ConcurrentHashMap<>();
+    private final MessageDao messages;
+    private final Broadcaster broadcaster;
+    private final Clock clock;
+    private final int historySize;
+
+    /**
+     * @param messages    history reads
+     * @param broadcaster fan-out
+     * @param historySize messages kept in memory and sent on join (seed 000: 200)
+     */
+    public RoomRegistry(MessageDao messages, Broadcaster broadcaster, Clock clock, int historySize) {
+        this.messages = messages;
+        this.broadcaster = broadcaster;
+        this.clock = clock;
+        this.historySize = historySize;
+    }
+
+    private static final class RoomState {
+        final String code;
+        final Map<UUID, SessionContext> members = new LinkedHashMap<>();
+        final ArrayDeque<Map<String, Object>> recent = new ArrayDeque<>();
+        long lastId;
+        boolean loaded;
+        boolean closed;
+
+        RoomState(String code) {
+            this.code = code;
+        }
+    }
+
+    /**
+     * What a join returned.
+     *
+     * @param room     room code
+     * @param messages history sent, oldest first
+     * @param replay   true when {@code messages} are exactly those after the client's last id
+     * @param users    presence after the join
+     */
+    public record JoinResult(String room, List<Map<String, Object>> messages, boolean replay,
+                             List<Map<String, Object>> users) {
+    }
+
+    /**
+     * Adds a socket to a room, sends it {@code history}, tells the others ({@code user_joined} when this is
+     * the user's first socket there) and everyone the new presence. Blocking (database): serial executor only.
+     *
+     * @param afterId the client's last seen message id for a replay, or null for the newest history
+     * @throws ChatException {@code username_taken} when another user in the room has this name
+     */
+    public JoinResult join(SessionContext ctx, String code, Long afterId) {
+        List<MessageRow> replayRows = afterId == null ? null : messages.after(code, afterId, REPLAY_MAX + 1);
+        Identity me = ctx.identity();
+        while (true) {
+            RoomState st = rooms.computeIfAbsent(code, RoomState::new);
+            synchronized (st) {
+                if (st.closed) {
+                    continue;
+                }
+                if (!st.loaded) {
+                    for (MessageRow r : messages.latest(code, historySize)) {
+                        remember(st, MessagePayloads.message(r));
+                    }
+                    st.loaded = true;
+                }
+                boolean firstOfIdentity = true;
+                for (SessionContext m : st.members.values()) {
+                    Identity other = m.identity();
+                    if (other.token().equals(me.token())) {
+                        firstOfIdentity = false;
+                    } else if (other.username().equalsIgnoreCase(me.username())) {
+                        throw new ChatException("username_taken", "the name " + me.username() + " is already used in this room", 409);
+                    }
+                }
+                st.members.put(ctx.sessionId(), ctx);
+                ctx.joined(code);
+
+                List<Map<String, Object>> history;
+                boolean replay = replayRows != null && replayRows.size() <= REPLAY_MAX;
+                if (replay) {
+                    history = new ArrayList<>();
+                    long upTo = afterId;
+                    for (MessageRow r : replayRows) {
+                        if (r.id() <= st.lastId) { // later ones are not broadcast yet: they come live
+                            history.add(MessagePayloads.message(r));
+                            upTo = r.id();
+                        }
+                    }
+                    for (Map<String, Object> p : st.recent) {
+                        if ((Long) p.get("id") > upTo) {
+                            history.add(p);
+                        }
+                    }
+                } else {
+                    history = new ArrayList<>(st.recent);
+                }
+                Map<String, Object> h = new LinkedHashMap<>();
+                h.put("room", code);
+                h.put("messages", history);
+                h.put("replay", replay);
+                ctx.client().sendEvent("history", h);
+
+                List<Map<String, Object>> users = users(st);
+                if (firstOfIdentity) {
+                    broadcaster.send(others(st, me.token()), Outbound.USER_JOINED, notice(code, me, users));
+                }
+                broadcaster.send(st.members.values(), Outbound.PRESENCE, presence(code, users));
+                return new JoinResult(code, history, replay, users);
+            }
+        }
+    }
+
+    /**
+     * Removes a socket from a room; {@code user_left} to the others when it was the user's last socket there.
+     * @return false when the socket was not in the room
+     */
+    public boolean leave(SessionContext ctx, String code) {
+        RoomState st = rooms.get(code);
+        ctx.left(code);
+        if (st == null) {
+            return false;
+        }
+        synchronized (st) {
+            if (st.members.remove(ctx.sessionId()) == null) {
+                return false;
+            }
+            Identity me = ctx.identity();
+            List<Map<String, Object>> users = users(st);
+            boolean lastOfIdentity = st.members.values().stream().noneMatch(m -> m.identity().token().equals(me.token()));
+            if (lastOfIdentity) {
+                broadcaster.send(others(st, me.token()), Outbound.USER_LEFT, notice(code, me, users));
+            }
+            broadcaster.send(st.members.values(), Outbound.PRESENCE, presence(code, users));
+            if (st.members.isEmpty()) {
+                close(st);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Fans out a committed message to its room, once per socket. Call in id order from one thread.
+     * Messages already sent as history (id at or below the room's last id) are skipped.
+     * @return the payload sent
+     */
+    public Map<String, Object> broadcast(MessageRow row) {
+        Map<String, Object> payload = MessagePayloads.message(row);
+        RoomState st = rooms.get(row.room());
+        if (st == null) {
+            return payload;
+        }
+        synchronized (st) {
+            if (st.closed || !st.loaded || row.id() <= st.lastId) {
+                return payload;
+            }
+            remember(st, payload);
+            broadcaster.send(st.members.values(), Outbound.CHAT_MESSAGE, payload);
+        }
+        return payload;
+    }
+
+    /** {@code user_typing} (or 004's {@code typing}/{@code stop_typing}) to the other users of the room. */
+    public void typing(SessionContext ctx, String code, boolean typing) {
+        RoomState st = rooms.get(code);
+        if (st == null) {
+            return;
+        }
+        Identity me = ctx.identity();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("room", code);
+        p.put("username", me.username());
+        p.put("user_id", me.publicToken());
+        p.put("typing", typing);
+        synchronized (st) {
+            broadcaster.send(others(st, me.token()), typing ? Outbound.TYPING : Outbound.STOP_TYPING, p);
+        }
+    }
+
+    /**
+     * Checks that a name is free in every room of a socket.
+     * @throws ChatException {@code username_taken}
+     */
+    public void checkNameFree(SessionContext ctx, String name) {
+        for (String code : ctx.rooms()) {
+            RoomState st = rooms.get(code);
+            if (st == null) {
+                continue;
+            }
+            synchronized (st) {
+                for (SessionContext m : st.members.values()) {
+                    Identity other = m.identity();
+                    if (!other.token().equals(ctx.identity().token()) && other.username().equalsIgnoreCase(name)) {
+                        throw new ChatException("username_taken", "the name " + name + " is already used in room " + code, 409);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Sends fresh presence to every room of the socket (after a rename). */
+    public void presenceChanged(SessionContext ctx) {
+        for (String code : ctx.rooms()) {
+            RoomState st = rooms.get(code);
+            if (st == null) {
+                continue;
+            }
+            synchronized (st) {
+                broadcaster.send(st.members.values(), Outbound.PRESENCE, presence(code, users(st)));
+            }
+        }
+    }
+
+    /** Whether the socket is in the room. */
+    public boolean isMember(SessionContext ctx, String code) {
+        RoomState st = rooms.get(code);
+        if (st == null) {
+            return false;
+        }
+        synchronized (st) {
+            return st.members.containsKey(ctx.sessionId());
+        }
+    }
+
+    /** Rooms in memory (with someone online). */
+    public int activeRooms() {
+        return rooms.size();
+    }
+
+    /** Online sockets of a room (0 when not in memory). */
+    public int memberCount(String code) {
+        RoomState st = rooms.get(code);
+        if (st == null) {
+            return 0;
+        }
+        synchronized (st) {
+            return st.members.size();
+        }
+    }
+
+    private void remember(RoomState st, Map<String, Object> payload) {
+        st.recent.addLast(payload);
+        while (st.recent.size() > historySize) {
+            st.recent.removeFirst();
+        }
+        st.lastId = Math.max(st.lastId, (Long) payload.get("id"));
+    }
+
+    private void close(RoomState st) {
+        st.closed = true;
+        rooms.remove(st.code, st);
+    }
+
+    private static List<SessionContext> others(RoomState st, String token) {
+        Predicate<SessionContext> other = m -> !m.identity().token().equals(token);
+        return st.members.values().stream().filter(other).toList();
+    }
+
+    private static List<Map<String, Object>> users(RoomState st) {
+        Map<String, Map<String, Object>> byToken = new LinkedHashMap<>();
+        for (SessionContext m : st.members.values()) {
+            byToken.putIfAbsent(m.identity().token(), MessagePayloads.user(m.identity()));
+        }
+        return new ArrayList<>(byToken.values());
+    }
+
+    private Map<String, Object> notice(String code, Identity who, List<Map<String, Object>> users) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("room", code);
+        p.put("username", who.username());
+        p.put("user_id", who.publicToken());
+        p.put("public_token", who.publicToken());
+        p.put("timestamp", Instant.ofEpochMilli(clock.millis()).toString());
+        p.put("users", users);
+        return p;
+    }
+
+    private static Map<String, Object> presence(String code, List<Map<String, Object>> users) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("room", code);
+        p.put("users", users);
+        return p;
+    }
+}

@@ -1,0 +1,302 @@
+package dev.chatserver.realtime;
+
+import com.corundumstudio.socketio.AckMode;
+import com.corundumstudio.socketio.AckRequest;
+import com.corundumstudio.socketio.AuthTokenResult;
+import com.corundumstudio.socketio.AuthorizationResult;
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.HandshakeData;
+import com.corundumstudio.socketio.SocketIOChannelInitializer;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.Transport;
+import com.corundumstudio.socketio.listener.ExceptionListenerAdapter;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chatserver.chat.IdentityService;
+import dev.chatserver.common.ChatException;
+import dev.chatserver.config.ServerConfig;
+import dev.chatserver.moderation.BanService;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Socket.IO side: netty-socketio set up safely (random session ids, manual acks, bounded frames), the
+ * app's HTTP handler inserted in the same pipeline, and every event alias routed to {@link ChatCommands}
+ * on the socket's serial executor. Answers: ack {@code {ok:true,data}} after the work (and commit), or
+ * {@code {ok:false,error:{code,message}}} plus an {@code error} event.
+ */
+public final class SocketGateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SocketGateway.class);
+    /** Events a socket may have waiting before further ones are refused with {@code server_busy}. */
+    private static final int MAX_QUEUED_EVENTS = 512;
+
+    private final SocketIOServer server;
+    private final SessionRegistry sessions;
+    private final ChatCommands commands;
+    private final IdentityService identities;
+    private final RoomRegistry rooms;
+    private final BanService bans;
+    private final Executor blocking;
+    private final Clock clock;
+
+    /**
+     * @param config     settings (port, ping, frame size)
+     * @param appHandler makes the app's HTTP handler for each new channel (pages, API, origin check)
+     * @param blocking   bounded executor for blocking work
+     */
+    public SocketGateway(ServerConfig config, Supplier<ChannelHandler> appHandler, SessionRegistry sessions,
+                         ChatCommands commands, IdentityService identities, RoomRegistry rooms, BanService bans,
+                         Executor blocking, Clock clock) {
+        this.sessions = sessions;
+        this.commands = commands;
+        this.identities = identities;
+        this.rooms = rooms;
+        this.bans = bans;
+        this.blocking = blocking;
+        this.clock = clock;
+
+        Configuration c = new Configuration();
+        c.setHostname(config.host());
+        c.setPort(config.port());
+        c.setRandomSession(true);
+        c.setAckMode(AckMode.MANUAL);
+        c.setPingInterval((int) config.pingIntervalMs());
+        c.setPingTimeout((int) config.pingTimeoutMs());
+        c.setMaxFramePayloadLength(config.maxFrameBytes());
+        c.setMaxHttpContentLength(config.maxFrameBytes());
+        c.setTransports(Transport.WEBSOCKET, Transport.POLLING);
+        // netty-socketio's HttpContentCompressor pairs each response with a request it saw; requests answered
+        // by the app handler never reach it, so it would refuse those responses. Polling bodies stay small.
+        c.setHttpCompression(false);
+        c.getSocketConfig().setReuseAddress(true);
+        c.setAuthorizationListener(this::authorize);
+        c.setExceptionListener(new ExceptionListenerAdapter() {
+            @Override
+            public void onEventException(Exception e, List<Object> args, SocketIOClient client) {
+                log.warn("event failed for {}: {}", client.getSessionId(), e.toString());
+            }
+
+            @Override
+            public void onAuthException(Throwable e, SocketIOClient client) {
+                log.warn("auth listener failed for {}: {}", client.getSessionId(), e.toString());
+            }
+
+            @Override
+            public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
+                log.debug("closing {} after {}", ctx.channel().remoteAddress(), e.toString());
+                ctx.close();
+                return true;
+            }
+        });
+        this.server = new SocketIOServer(c);
+        server.setPipelineFactory(new SocketIOChannelInitializer() {
+            @Override
+            protected void addSocketioHandlers(ChannelPipeline pipeline) {
+                super.addSocketioHandlers(pipeline);
+                pipeline.addAfter(HTTP_REQUEST_DECODER, "app", appHandler.get());
+            }
+        });
+        server.addConnectListener(this::onOpen);
+        server.addDisconnectListener(this::onClose);
+        server.getNamespace("").addAuthTokenListener(this::onAuth);
+        Command.byEventName().forEach((alias, command) ->
+                server.addEventListener(alias, JsonNode.class, (client, data, ack) -> dispatch(client, alias, command, data, ack)));
+    }
+
+    /** Binds and starts. @return the bound port (useful with port 0) */
+    public int start() {
+        ChannelFuture bound = (ChannelFuture) server.startAsync().syncUninterruptibly();
+        return ((InetSocketAddress) bound.channel().localAddress()).getPort();
+    }
+
+    /** Disconnects every socket and stops the server. */
+    @Override
+    public void close() {
+        for (SocketIOClient client : server.getAllClients()) {
+            client.disconnect();
+        }
+        server.stop();
+    }
+
+    /** Handshake (HTTP, event loop): refuse a banned token presented in the query or cookie. */
+    private AuthorizationResult authorize(HandshakeData data) {
+        return bans.isBanned(handshakeToken(data)) ? AuthorizationResult.FAILED_AUTHORIZATION
+                : AuthorizationResult.SUCCESSFUL_AUTHORIZATION;
+    }
+
+    /** Engine.IO open (event loop; the v4 auth payload is not known yet). */
+    private void onOpen(SocketIOClient client) {
+        HandshakeData hd = client.getHandshakeData();
+        String ip = hd.getAddress() == null ? null : hd.getAddress().getAddress().getHostAddress();
+        Dialect dialect = Dialect.fromId(hd.getSingleUrlParam("dialect"));
+        SessionContext ctx = new SessionContext(client, ip, handshakeToken(hd), dialect,
+                new SerialExecutor(blocking, MAX_QUEUED_EVENTS), clock.millis());
+        sessions.add(ctx);
+    }
+
+    /** The v4 CONNECT packet's auth payload (event loop): ban check, dialect, then resolve the identity. */
+    private AuthTokenResult onAuth(Object auth, SocketIOClient client) {
+        SessionContext ctx = sessions.get(client.getSessionId());
+        if (ctx == null) {
+            return new AuthTokenResult(false, Map.of("message", "not connected"));
+        }
+        String token = null;
+        if (auth instanceof Map<?, ?> m) {
+            Object t = m.get("token");
+            token = t instanceof String s && !s.isBlank() ? s : null;
+            Object d = m.get("dialect");
+            Dialect dialect = d instanceof String s ? Dialect.fromId(s) : null;
+            if (dialect != null) {
+                ctx.fixDialect(dialect);
+            }
+        }
+        if (bans.isBanned(token)) {
+            return new AuthTokenResult(false, Map.of("message", "banned",
+                    "data", Map.of("code", "banned", "message", "this identity is banned")));
+        }
+        ctx.authPayload(auth);
+        try {
+            ctx.serial().execute(() -> ensureIdentity(ctx));
+        } catch (RejectedExecutionException e) {
+            return new AuthTokenResult(false, Map.of("message", "server_busy"));
+        }
+        return AuthTokenResult.AuthTokenResultSuccess;
+    }
+
+    private void onClose(SocketIOClient client) {
+        SessionContext ctx = sessions.remove(client.getSessionId());
+        if (ctx == null) {
+            return;
+        }
+        try {
+            ctx.serial().execute(() -> {
+                for (String room : List.copyOf(ctx.rooms())) {
+                    rooms.leave(ctx, room);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            blocking.execute(() -> List.copyOf(ctx.rooms()).forEach(r -> rooms.leave(ctx, r)));
+        }
+    }
+
+    private void dispatch(SocketIOClient client, String alias, Command command, JsonNode data, AckRequest ack) {
+        SessionContext ctx = sessions.get(client.getSessionId());
+        if (ctx == null) {
+            return;
+        }
+        try {
+            ctx.serial().execute(() -> handle(ctx, alias, command, data, ack));
+        } catch (RejectedExecutionException e) {
+            replyError(ctx, alias, ack, new ChatException("server_busy", "too many events in flight; slow down", 503));
+        }
+    }
+
+    private void handle(SessionContext ctx, String alias, Command command, JsonNode data, AckRequest ack) {
+        try {
+            if (!ensureIdentity(ctx)) {
+                return;
+            }
+            ctx.inferDialect(alias, data);
+            commands.run(ctx, command, data).whenComplete((result, err) -> {
+                if (err == null) {
+                    replyOk(ack, result);
+                } else {
+                    replyError(ctx, alias, ack, err instanceof CompletionException && err.getCause() != null ? err.getCause() : err);
+                }
+            });
+        } catch (RuntimeException e) {
+            replyError(ctx, alias, ack, e);
+        }
+    }
+
+    /** Resolves the socket's identity once (serial executor). @return false when the socket was refused */
+    private boolean ensureIdentity(SessionContext ctx) {
+        if (ctx.identity() != null) {
+            return true;
+        }
+        String token = ctx.handshakeToken();
+        if (ctx.authPayload() instanceof Map<?, ?> m && m.get("token") instanceof String s && !s.isBlank()) {
+            token = s;
+        }
+        try {
+            IdentityService.Resolved r = identities.resolve(token, ctx.ip());
+            ctx.identity(r.identity());
+            Map<String, Object> id = new LinkedHashMap<>();
+            id.put("token", r.identity().token());
+            id.put("public_token", r.identity().publicToken());
+            id.put("username", r.identity().username());
+            id.put("named", r.identity().named());
+            id.put("suggested_username", r.suggestedUsername());
+            ctx.client().sendEvent("identity", id);
+            return true;
+        } catch (ChatException e) {
+            ctx.client().sendEvent("error", errorBody(e, "connect"));
+            ctx.client().disconnect();
+            return false;
+        }
+    }
+
+    private static void replyOk(AckRequest ack, Map<String, Object> data) {
+        if (ack.isAckRequested()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("ok", true);
+            body.put("data", data);
+            ack.sendAckData(body);
+        }
+    }
+
+    private void replyError(SessionContext ctx, String alias, AckRequest ack, Throwable err) {
+        ChatException ce;
+        if (err instanceof ChatException c) {
+            ce = c;
+        } else {
+            log.error("event '{}' failed for {}", alias, ctx.sessionId(), err);
+            ce = new ChatException("internal_error", "something went wrong; it has been logged", 500);
+        }
+        Map<String, Object> body = errorBody(ce, alias);
+        if (ack.isAckRequested()) {
+            ack.sendAckData(Map.of("ok", false, "error", Map.of("code", ce.code(), "message", ce.getMessage())));
+        }
+        ctx.client().sendEvent("error", body);
+    }
+
+    private static Map<String, Object> errorBody(ChatException e, String event) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("code", e.code());
+        m.put("message", e.getMessage());
+        m.put("event", event);
+        return m;
+    }
+
+    /** Secret token from {@code ?token=} or the {@code chat_token} cookie, or null. */
+    private static String handshakeToken(HandshakeData hd) {
+        String q = hd.getSingleUrlParam("token");
+        if (q != null && !q.isBlank()) {
+            return q;
+        }
+        String cookieHeader = hd.getHttpHeaders().get("Cookie");
+        if (cookieHeader != null) {
+            for (Cookie c : ServerCookieDecoder.STRICT.decode(cookieHeader)) {
+                if (c.name().equals("chat_token") && !c.value().isBlank()) {
+                    return c.value();
+                }
+            }
+        }
+        return null;
+    }
+}
