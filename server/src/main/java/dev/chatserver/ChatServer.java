@@ -1,0 +1,123 @@
+package dev.chatserver;
+
+import dev.chatserver.chat.IdentityService;
+import dev.chatserver.config.ServerConfig;
+import dev.chatserver.http.AppHttpHandler;
+import dev.chatserver.http.OriginPolicy;
+import dev.chatserver.http.StaticFiles;
+import dev.chatserver.moderation.BanService;
+import dev.chatserver.realtime.ChatCommands;
+import dev.chatserver.realtime.LocalBroadcaster;
+import dev.chatserver.realtime.RoomRegistry;
+import dev.chatserver.realtime.SessionRegistry;
+import dev.chatserver.realtime.SocketGateway;
+import dev.chatserver.rooms.RoomService;
+import dev.chatserver.store.BanDao;
+import dev.chatserver.store.Database;
+import dev.chatserver.store.MessageDao;
+import dev.chatserver.store.MessageWriter;
+import dev.chatserver.store.RoomDao;
+import dev.chatserver.store.TokenDao;
+import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The whole server, wired: database, writer, services, Socket.IO gateway and HTTP handler on one port.
+ * Only wiring here. {@link #start()} returns the bound port (tests use port 0); {@link #close()} is
+ * idempotent and closes sockets, then the writer (committing what is queued), then the pool.
+ */
+public final class ChatServer implements AutoCloseable {
+    private final ServerConfig config;
+    private final Database database;
+    private final MessageWriter writer;
+    private final ExecutorService blocking;
+    private final ExecutorService dispatcher;
+    private final SocketGateway gateway;
+    private final BanService bans;
+    private boolean closed;
+
+    /** Opens the database (creating it from schema.sql) and builds everything; nothing listens yet. */
+    public ChatServer(ServerConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** As {@link #ChatServer(ServerConfig)} with a clock for tests. */
+    public ChatServer(ServerConfig config, Clock clock) {
+        this.config = config;
+        this.database = new Database(config.dbPath(), config.sqliteSynchronous(), Math.max(2, config.blockingThreads()));
+        var jdbi = database.jdbi();
+        this.writer = new MessageWriter(jdbi, config.commitBatchMax(), config.writeQueueMax());
+        this.blocking = new ThreadPoolExecutor(config.blockingThreads(), config.blockingThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(10_000), named("blocking"));
+        this.dispatcher = Executors.newSingleThreadExecutor(named("dispatch"));
+        MessageDao messages = jdbi.onDemand(MessageDao.class);
+        this.bans = new BanService(jdbi.onDemand(BanDao.class), clock);
+        IdentityService identities = new IdentityService(jdbi.onDemand(TokenDao.class), bans, clock);
+        RoomService roomService = new RoomService(jdbi.onDemand(RoomDao.class), clock);
+        SessionRegistry sessions = new SessionRegistry();
+        RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin());
+        ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions, dispatcher,
+                clock, config.messageMaxChars());
+        StaticFiles files = new StaticFiles();
+        OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
+        this.gateway = new SocketGateway(config, () -> new AppHttpHandler(files, origins, messages, blocking),
+                sessions, commands, identities, rooms, bans, blocking, clock);
+    }
+
+    /** Binds the port. @return the bound port */
+    public int start() {
+        return gateway.start();
+    }
+
+    /** The database (tests read it directly). */
+    public Database database() {
+        return database;
+    }
+
+    /** Bans (moderation; the admin issue adds the HTTP side). */
+    public BanService bans() {
+        return bans;
+    }
+
+    /** The group-commit writer (its counters). */
+    public MessageWriter writer() {
+        return writer;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        gateway.close();
+        writer.close();
+        dispatcher.shutdown();
+        blocking.shutdown();
+        try {
+            dispatcher.awaitTermination(5, TimeUnit.SECONDS);
+            blocking.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        database.close();
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
