@@ -103,7 +103,7 @@ public final class SocketGateway implements AutoCloseable {
                 return true;
             }
         });
-        this.server = new SocketIOServer(c);
+        this.server = new QuickStopSocketIOServer(c);
         server.setPipelineFactory(new SocketIOChannelInitializer() {
             @Override
             protected void addSocketioHandlers(ChannelPipeline pipeline) {

@@ -1,0 +1,59 @@
+package dev.chatserver.support;
+
+import dev.chatserver.ChatServer;
+import dev.chatserver.config.ServerConfig;
+import java.nio.file.Path;
+
+/** A real server on a free loopback port with its SQLite file in a temp directory. */
+public final class TestServer implements AutoCloseable {
+    private final ServerConfig config;
+    private ChatServer server;
+    private int port;
+
+    private TestServer(ServerConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a server whose files live in {@code dir}. */
+    public static TestServer start(Path dir) {
+        return start(ServerConfig.forTests(dir));
+    }
+
+    /** Starts a server with the given settings (port 0 picks a free one). */
+    public static TestServer start(ServerConfig config) {
+        TestServer t = new TestServer(config);
+        t.server = new ChatServer(config);
+        t.port = t.server.start();
+        return t;
+    }
+
+    /** Stops and starts again on the same port and database (persistence tests). */
+    public void restart() {
+        server.close();
+        server = new ChatServer(config.withPort(port));
+        port = server.start();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:<port>} */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public ChatServer server() {
+        return server;
+    }
+
+    /** A connected Socket.IO client over websocket, dialect inferred. */
+    public SocketClient client() {
+        return SocketClient.connect(url(), SocketClient.options());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
