@@ -76,6 +76,11 @@ public final class ConfigLoader {
                 }
             }
         }
+        for (String p : system.stringPropertyNames()) {
+            if (p.startsWith("chat.") && !KEYS.contains(p.substring(5))) {
+                throw new ConfigException("unknown system property -D" + p);
+            }
+        }
         Function<String, String> get = key -> {
             String v = system.getProperty("chat." + key);
             if (v == null) {
@@ -102,7 +107,7 @@ public final class ConfigLoader {
             if (o.equals("*")) {
                 throw new ConfigException("allowedOrigins: '*' is refused (credentials are used); list the origins");
             }
-            if (!o.matches("https?://[^/\\s]+")) {
+            if (!validOrigin(o)) {
                 throw new ConfigException("allowedOrigins: '" + o + "' is not an origin like https://chat.example.org");
             }
         }
@@ -121,6 +126,18 @@ public final class ConfigLoader {
                 intIn(get, "writeQueueMax", 1, 10_000_000),
                 sync,
                 intIn(get, "blockingThreads", 1, 256));
+    }
+
+    private static boolean validOrigin(String o) {
+        if (!o.matches("https?://[^/\\s?#]+")) {
+            return false;
+        }
+        try {
+            java.net.URI u = new java.net.URI(o);
+            return u.getHost() != null && u.getRawPath().isEmpty() && u.getUserInfo() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     /** Environment variable for a key: the seed's name, else {@code CHAT_} + upper snake case. */

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The Origin allowlist for Socket.IO: the page's own origin (same host as the request) and the configured
- * origins (an entry without a port allows any port of that scheme and host). Requests without an Origin
+ * origins (an entry without a port allows any port of that scheme and host; a missing port in the
+ * browser's Origin means the scheme's default). Requests without an Origin
  * header (non-browser clients) are allowed: Origin protects browsers' cookies, not the server.
  */
 public final class OriginPolicy {
@@ -34,17 +35,34 @@ public final class OriginPolicy {
         if (o.getScheme() == null || o.getHost() == null) {
             return false;
         }
-        String hostPort = o.getPort() == -1 ? o.getHost() : o.getHost() + ":" + o.getPort();
-        if (host != null && host.equalsIgnoreCase(hostPort)) {
+        int port = portOf(o);
+        if (host != null && (host.equalsIgnoreCase(o.getHost() + ":" + port)
+                || (o.getPort() == -1 && host.equalsIgnoreCase(o.getHost())))) {
             return true;
         }
         for (String a : allowed) {
-            URI u = URI.create(a);
+            URI u;
+            try {
+                u = URI.create(a);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            if (u.getScheme() == null || u.getHost() == null) {
+                continue;
+            }
             boolean sameHost = u.getScheme().equalsIgnoreCase(o.getScheme()) && u.getHost().equalsIgnoreCase(o.getHost());
-            if (sameHost && (u.getPort() == -1 || u.getPort() == o.getPort())) {
+            if (sameHost && (u.getPort() == -1 || u.getPort() == port)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The port, or the scheme's default (80, 443) when the URI has none. */
+    private static int portOf(URI u) {
+        if (u.getPort() != -1) {
+            return u.getPort();
+        }
+        return "https".equalsIgnoreCase(u.getScheme()) || "wss".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 }

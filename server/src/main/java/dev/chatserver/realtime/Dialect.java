@@ -58,7 +58,9 @@ public enum Dialect {
                 return current;
             case "join":
                 if (!joined) {
-                    return payload != null && (payload.has("room") || payload.isTextual()) ? S003 : S004;
+                    boolean namesRoom = payload != null && (payload.isTextual() || payload.has("room")
+                            || payload.has("room_id") || payload.has("roomId") || payload.has("code"));
+                    return namesRoom ? S003 : S004;
                 }
                 return current;
             case "send_message":

@@ -35,14 +35,26 @@ public final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        pool.execute(this::drain);
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            synchronized (tasks) {
+                tasks.remove(task);
+                running = false;
+            }
+            throw e;
+        }
     }
 
     private void drain() {
         for (int done = 0; ; done++) {
             if (done == FAIRNESS_BATCH) {
-                pool.execute(this::drain); // let other sockets' tasks run; still marked running
-                return;
+                try {
+                    pool.execute(this::drain); // let other sockets' tasks run; still marked running
+                    return;
+                } catch (RejectedExecutionException e) {
+                    done = 0; // the pool is full: keep draining on this thread
+                }
             }
             Runnable next;
             synchronized (tasks) {

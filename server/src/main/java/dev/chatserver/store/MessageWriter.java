@@ -98,7 +98,23 @@ public final class MessageWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Commits a batch in one transaction. If the transaction fails, the messages are retried one per
+     * transaction so that one bad message (e.g. its room was deleted) fails alone.
+     */
     private void commit(List<Pending> batch) {
+        if (insert(batch)) {
+            return;
+        }
+        if (batch.size() > 1) {
+            for (Pending p : batch) {
+                insert(List.of(p));
+            }
+        }
+    }
+
+    /** @return true when committed; on failure the futures are failed with {@code store_failed} */
+    private boolean insert(List<Pending> batch) {
         List<MessageRow> stored = new ArrayList<>(batch.size());
         long id = nextId;
         for (Pending p : batch) {
@@ -115,19 +131,26 @@ public final class MessageWriter implements AutoCloseable {
                 }
                 pb.execute();
             });
-            nextId = id;
-            commits.incrementAndGet();
-            committedMessages.addAndGet(stored.size());
         } catch (RuntimeException e) {
-            log.error("commit of {} messages failed: {}", batch.size(), e.toString());
-            nextId = jdbi.onDemand(MessageDao.class).maxId() + 1;
-            ChatException failure = new ChatException("store_failed", "the message could not be stored; retry", 503);
-            batch.forEach(p -> p.done().completeExceptionally(failure));
-            return;
+            log.error("commit of {} message(s) failed: {}", batch.size(), e.toString());
+            try {
+                nextId = Math.max(nextId, jdbi.onDemand(MessageDao.class).maxId() + 1);
+            } catch (RuntimeException again) {
+                log.error("cannot read the last message id: {}", again.toString());
+            }
+            if (batch.size() == 1) {
+                batch.get(0).done().completeExceptionally(
+                        new ChatException("store_failed", "the message could not be stored; retry", 503));
+            }
+            return false;
         }
+        nextId = id;
+        commits.incrementAndGet();
+        committedMessages.addAndGet(stored.size());
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).done().complete(stored.get(i));
         }
+        return true;
     }
 
     /** Stops taking messages, commits what is queued, and waits up to 10 s for the writer thread. */
@@ -138,6 +161,11 @@ public final class MessageWriter implements AutoCloseable {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // a submit that raced with close may have queued after the thread ended: never leave it hanging
+        ChatException closed = new ChatException("server_busy", "the server is shutting down", 503);
+        for (Pending p; (p = queue.poll()) != null; ) {
+            p.done().completeExceptionally(closed);
         }
     }
 }

@@ -1,0 +1,86 @@
+package dev.chatserver.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Database: schema applied idempotently at every open, WAL + foreign keys on every pooled connection, integrity check. */
+class DatabaseTest {
+    @TempDir
+    Path dir;
+
+    private Database open() {
+        return new Database(dir.resolve("t.sqlite3"), "NORMAL", 2);
+    }
+
+    @Test
+    void schemaIsAppliedIdempotentlyWhenTheSameFileIsOpenedTwice() {
+        try (Database db = open()) {
+            db.jdbi().onDemand(RoomDao.class).insertIfAbsent(new RoomRow("R1", "Room one", null, 1L));
+        }
+        try (Database db = open()) {
+            int version = db.jdbi().withHandle(h -> h.createQuery("PRAGMA user_version").mapTo(Integer.class).one());
+            assertEquals(1, version);
+            List<String> tables = db.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").mapTo(String.class).list());
+            assertEquals(List.of("banned", "messages", "rooms", "tokens"), tables);
+            assertEquals("Room one", db.jdbi().onDemand(RoomDao.class).find("R1").orElseThrow().name(),
+                    "reopening keeps the data");
+        }
+    }
+
+    @Test
+    void createsMissingParentDirectories() {
+        try (Database db = new Database(dir.resolve("a/b/t.sqlite3"), "FULL", 2)) {
+            assertEquals("ok", db.integrityCheck());
+        }
+    }
+
+    @Test
+    void everyPooledConnectionUsesWalAndForeignKeys() {
+        try (Database db = open()) {
+            // Two handles open at once: both connections of the pool.
+            try (Handle a = db.jdbi().open(); Handle b = db.jdbi().open()) {
+                for (Handle h : List.of(a, b)) {
+                    assertEquals("wal", h.createQuery("PRAGMA journal_mode").mapTo(String.class).one());
+                    assertEquals(1, h.createQuery("PRAGMA foreign_keys").mapTo(Integer.class).one());
+                    assertEquals(1, h.createQuery("PRAGMA synchronous").mapTo(Integer.class).one(), "NORMAL is 1");
+                }
+            }
+        }
+    }
+
+    @Test
+    void integrityCheckIsOk() {
+        try (Database db = open()) {
+            assertEquals("ok", db.integrityCheck());
+        }
+    }
+
+    @Test
+    void messageReferencingAMissingRoomIsRefusedByTheForeignKey() {
+        try (Database db = open()) {
+            assertThrows(UnableToExecuteStatementException.class, () -> db.jdbi().useHandle(h -> h.execute(
+                    "INSERT INTO messages (id, room, username, text, created_at) VALUES (1, 'no-such-room', 'a', 'hi', 0)")));
+            assertEquals(0L, db.jdbi().onDemand(MessageDao.class).maxId());
+        }
+    }
+
+    @Test
+    void deletingARoomDeletesItsMessages() {
+        try (Database db = open()) {
+            db.jdbi().useHandle(h -> {
+                h.execute("INSERT INTO rooms (code, name, created_at) VALUES ('R', 'R', 0)");
+                h.execute("INSERT INTO messages (id, room, username, text, created_at) VALUES (1, 'R', 'a', 'hi', 0)");
+                h.execute("DELETE FROM rooms WHERE code = 'R'");
+            });
+            assertEquals(0L, db.jdbi().onDemand(MessageDao.class).countInRoom("R"));
+        }
+    }
+}
