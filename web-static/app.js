@@ -663,9 +663,12 @@
     setName();
   });
 
-  el.nameInput.addEventListener('input', () => {
-    state.nameDirty = true;
-  });
+  // Focus counts as editing: a name arriving from the server must not replace what the user is typing.
+  for (const ev of ['focus', 'input']) {
+    el.nameInput.addEventListener(ev, () => {
+      state.nameDirty = true;
+    });
+  }
 
   // ---------------------------------------------------------------- rooms
 

@@ -1,9 +1,12 @@
 package dev.chatserver;
 
+import dev.chatserver.chat.HistoryRoutes;
 import dev.chatserver.chat.IdentityService;
 import dev.chatserver.config.ServerConfig;
 import dev.chatserver.http.AppHttpHandler;
+import dev.chatserver.http.HttpResponses;
 import dev.chatserver.http.OriginPolicy;
+import dev.chatserver.http.Router;
 import dev.chatserver.http.StaticFiles;
 import dev.chatserver.moderation.BanService;
 import dev.chatserver.realtime.ChatCommands;
@@ -18,7 +21,9 @@ import dev.chatserver.store.MessageDao;
 import dev.chatserver.store.MessageWriter;
 import dev.chatserver.store.RoomDao;
 import dev.chatserver.store.TokenDao;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,7 +70,11 @@ public final class ChatServer implements AutoCloseable {
                 clock, config.messageMaxChars());
         StaticFiles files = new StaticFiles();
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
-        this.gateway = new SocketGateway(config, () -> new AppHttpHandler(files, origins, messages, blocking),
+        Router router = new Router();
+        router.get("/healthz", req -> HttpResponses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
+        new HistoryRoutes(messages).register(router);
+        this.gateway = new SocketGateway(config,
+                firstDataSeen -> new AppHttpHandler(files, origins, router, blocking, config.httpBodyMaxBytes(), firstDataSeen),
                 sessions, commands, identities, rooms, bans, blocking, clock);
     }
 

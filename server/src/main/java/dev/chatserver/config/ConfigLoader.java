@@ -33,7 +33,7 @@ public final class ConfigLoader {
 
     private static final Set<String> KEYS = Set.of("port", "host", "dbPath", "uploadsDir", "allowedOrigins",
             "pingIntervalMs", "pingTimeoutMs", "messageMaxChars", "historyOnJoin", "maxFrameBytes",
-            "commitBatchMax", "writeQueueMax", "sqliteSynchronous", "blockingThreads");
+            "commitBatchMax", "writeQueueMax", "sqliteSynchronous", "blockingThreads", "httpBodyMaxBytes");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -125,7 +125,8 @@ public final class ConfigLoader {
                 intIn(get, "commitBatchMax", 1, 10_000),
                 intIn(get, "writeQueueMax", 1, 10_000_000),
                 sync,
-                intIn(get, "blockingThreads", 1, 256));
+                intIn(get, "blockingThreads", 1, 256),
+                intIn(get, "httpBodyMaxBytes", 1024, 64 * 1024 * 1024));
     }
 
     private static boolean validOrigin(String o) {

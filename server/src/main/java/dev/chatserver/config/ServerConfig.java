@@ -22,6 +22,7 @@ import java.util.List;
  * @param writeQueueMax   bound of the message write queue; beyond it senders get {@code server_busy}
  * @param sqliteSynchronous {@code FULL} or {@code NORMAL}
  * @param blockingThreads threads of the bounded executor for database and file work
+ * @param httpBodyMaxBytes largest request body of non-upload HTTP endpoints, bytes
  */
 public record ServerConfig(
         String host,
@@ -37,26 +38,27 @@ public record ServerConfig(
         int commitBatchMax,
         int writeQueueMax,
         String sqliteSynchronous,
-        int blockingThreads) {
+        int blockingThreads,
+        int httpBodyMaxBytes) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
     public static ServerConfig forTests(Path dir) {
         return new ServerConfig("127.0.0.1", 0, dir.resolve("chat.sqlite3"), dir.resolve("uploads"),
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
-                2 * 1024 * 1024, 256, 20_000, "NORMAL", 4);
+                2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536);
     }
 
     /** A copy with another port (tests restart on the same port). */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads);
+                blockingThreads, httpBodyMaxBytes);
     }
 
     /** A copy with other ping settings, ms. */
     public ServerConfig withPing(long intervalMs, long timeoutMs) {
         return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, intervalMs, timeoutMs,
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads);
+                blockingThreads, httpBodyMaxBytes);
     }
 }

@@ -1,9 +1,7 @@
 package dev.chatserver.http;
 
 import dev.chatserver.common.ChatException;
-import dev.chatserver.realtime.MessagePayloads;
-import dev.chatserver.rooms.RoomService;
-import dev.chatserver.store.MessageDao;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -13,11 +11,12 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -26,72 +25,167 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The app's HTTP side, one instance per channel, placed after the HTTP decoder and before netty-socketio's
- * aggregator. Requests under {@code /socket.io/} pass through to netty-socketio after the Origin check;
- * everything else (pages, assets, JSON API) is answered here. Blocking work (database) runs on the
- * bounded executor. Every response carries the security headers; errors are JSON or a plain page,
- * never a stack trace.
+ * aggregator. Requests under {@code /socket.io/} pass through to netty-socketio after the Origin check.
+ * Other requests go to the {@link Router}: streaming routes get the body as it arrives; other routes get
+ * it aggregated (at most {@code maxBodyBytes}, else 413) and run on the bounded blocking executor. GETs
+ * that match no route are served from {@link StaticFiles} ({@code /}, {@code /room/<code>},
+ * {@code /static/*}, {@code /vendor/*}). Every response carries the security headers; errors are JSON (or
+ * a plain page for browsers), never a stack trace.
  */
 public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(AppHttpHandler.class);
     private static final String SOCKET_PATH = "/socket.io/";
 
+    private enum Mode { IDLE, PASS, DISCARD, AGGREGATE, STREAM }
+
     private final StaticFiles files;
     private final OriginPolicy origins;
-    private final MessageDao messages;
+    private final Router router;
     private final Executor blocking;
-    /** True while the current request belongs to netty-socketio. */
-    private boolean passThrough;
+    private final int maxBodyBytes;
+    private final java.util.function.Consumer<io.netty.channel.Channel> requestSeen;
 
-    public AppHttpHandler(StaticFiles files, OriginPolicy origins, MessageDao messages, Executor blocking) {
+    private Mode mode = Mode.IDLE;
+    private HttpRequest current;
+    private Router.Match match;
+    private ByteArrayOutputStream body;
+    private StreamingRoute stream;
+
+    /**
+     * @param router       the app's endpoints
+     * @param blocking     bounded executor for route work
+     * @param maxBodyBytes largest aggregated request body, bytes
+     * @param requestSeen  called for each request answered here (cancels netty-socketio's first-data timeout)
+     */
+    public AppHttpHandler(StaticFiles files, OriginPolicy origins, Router router, Executor blocking, int maxBodyBytes,
+                          java.util.function.Consumer<io.netty.channel.Channel> requestSeen) {
+        this.requestSeen = requestSeen;
         this.files = files;
         this.origins = origins;
-        this.messages = messages;
+        this.router = router;
         this.blocking = blocking;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest req) {
-            passThrough = false;
-            String path = new QueryStringDecoder(req.uri()).path();
-            if (path.startsWith(SOCKET_PATH)) {
-                if (!origins.allows(req.headers().get(HttpHeaderNames.ORIGIN), req.headers().get(HttpHeaderNames.HOST))) {
-                    ReferenceCountUtil.release(msg);
-                    HttpResponses.send(ctx.channel(), HttpResponses.error(
-                            new ChatException("origin_not_allowed", "this origin may not use the chat socket", 403)), false);
-                    return;
-                }
-                passThrough = true;
-                ctx.fireChannelRead(msg);
-                return;
-            }
-            ReferenceCountUtil.release(msg); // a body that follows is discarded below
-            try {
-                route(ctx, req, path);
-            } catch (RuntimeException e) {
-                log.error("request {} failed", path, e);
-                HttpResponses.send(ctx.channel(), HttpResponses.error(new ChatException("internal_error", "internal error", 500)), false);
-            }
-            return;
+            onRequest(ctx, req);
         }
-        if (msg instanceof HttpContent) {
-            if (passThrough) {
-                ctx.fireChannelRead(msg);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-            return;
+        if (msg instanceof HttpContent content) {
+            onContent(ctx, content);
+        } else if (!(msg instanceof HttpRequest)) {
+            ctx.fireChannelRead(msg);
         }
-        ctx.fireChannelRead(msg);
     }
 
-    private void route(ChannelHandlerContext ctx, HttpRequest req, String path) {
+    private void onRequest(ChannelHandlerContext ctx, HttpRequest req) {
+        current = req;
+        String path = new QueryStringDecoder(req.uri()).path();
+        if (path.startsWith(SOCKET_PATH)) {
+            if (origins.allows(req.headers().get(HttpHeaderNames.ORIGIN), req.headers().get(HttpHeaderNames.HOST))) {
+                mode = Mode.PASS;
+                ctx.fireChannelRead(req);
+                return;
+            }
+            mode = Mode.DISCARD;
+            HttpResponses.send(ctx.channel(), HttpResponses.error(
+                    new ChatException("origin_not_allowed", "this origin may not use the chat socket", 403)), false);
+            return;
+        }
+        requestSeen.accept(ctx.channel());
+        Optional<Router.Match> m = router.match(req.method(), path);
+        if (m.isPresent() && m.get().streaming() != null) {
+            mode = Mode.STREAM;
+            stream = m.get().streaming().create();
+            stream.begin(ctx, req, ip(ctx), m.get().pathParams());
+            return;
+        }
+        if (m.isPresent()) {
+            long declared = HttpUtil.getContentLength(req, -1L);
+            if (declared > maxBodyBytes) {
+                mode = Mode.DISCARD;
+                HttpResponses.send(ctx.channel(), HttpResponses.error(new ChatException("body_too_large",
+                        "the request body is larger than " + maxBodyBytes + " bytes", 413)), false);
+                return;
+            }
+            mode = Mode.AGGREGATE;
+            match = m.get();
+            body = new ByteArrayOutputStream();
+            return;
+        }
+        mode = Mode.DISCARD;
+        serveUnrouted(ctx, req, path);
+    }
+
+    private void onContent(ChannelHandlerContext ctx, HttpContent content) {
+        switch (mode) {
+            case PASS -> ctx.fireChannelRead(content);
+            case STREAM -> stream.content(ctx, content);
+            case AGGREGATE -> {
+                try {
+                    ByteBuf buf = content.content();
+                    if (body.size() + buf.readableBytes() > maxBodyBytes) {
+                        mode = Mode.DISCARD;
+                        body = null;
+                        HttpResponses.send(ctx.channel(), HttpResponses.error(new ChatException("body_too_large",
+                                "the request body is larger than " + maxBodyBytes + " bytes", 413)), false);
+                    } else {
+                        buf.readBytes(body, buf.readableBytes());
+                        if (content instanceof LastHttpContent) {
+                            runRoute(ctx, current, match, body.toByteArray());
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    ctx.close();
+                } finally {
+                    ReferenceCountUtil.release(content);
+                }
+            }
+            default -> ReferenceCountUtil.release(content);
+        }
+        if (content instanceof LastHttpContent && mode != Mode.PASS) {
+            mode = Mode.IDLE;
+            stream = null;
+        }
+    }
+
+    private void runRoute(ChannelHandlerContext ctx, HttpRequest req, Router.Match m, byte[] bytes) {
+        QueryStringDecoder q = new QueryStringDecoder(req.uri());
+        HttpRequestData data = new HttpRequestData(req.method(), q.path(), q.parameters(), req.headers(), bytes, ip(ctx),
+                m.pathParams());
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        boolean head = req.method().equals(HttpMethod.HEAD);
+        try {
+            blocking.execute(() -> {
+                FullHttpResponse r;
+                try {
+                    r = m.route().handle(data);
+                } catch (ChatException e) {
+                    r = HttpResponses.error(e);
+                } catch (Exception e) {
+                    log.error("{} {} failed", req.method(), q.path(), e);
+                    r = HttpResponses.error(new ChatException("internal_error", "internal error; it has been logged", 500));
+                }
+                if (head) {
+                    r.content().clear();
+                }
+                HttpResponses.send(ctx.channel(), r, keepAlive);
+            });
+        } catch (RejectedExecutionException e) {
+            HttpResponses.send(ctx.channel(), HttpResponses.error(new ChatException("server_busy", "busy; retry shortly", 503)), false);
+        }
+    }
+
+    /** GET/HEAD of pages and assets; anything else is 405 (known path) or 404. */
+    private void serveUnrouted(ChannelHandlerContext ctx, HttpRequest req, String path) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         boolean head = req.method().equals(HttpMethod.HEAD);
         if (!req.method().equals(HttpMethod.GET) && !head) {
-            FullHttpResponse r = HttpResponses.error(new ChatException("method_not_allowed", req.method() + " is not allowed here", 405));
-            r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            HttpResponses.send(ctx.channel(), r, false);
+            boolean known = router.hasPath(path) || isPage(path);
+            ChatException e = known ? new ChatException("method_not_allowed", req.method() + " is not allowed here", 405)
+                    : new ChatException("not_found", "no such endpoint", 404);
+            HttpResponses.send(ctx.channel(), HttpResponses.error(e), false);
             return;
         }
         if (path.equals("/") || path.matches("/room/[^/]+")) {
@@ -100,15 +194,15 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
             serveFile(ctx, req, path.substring("/static/".length()), keepAlive, head);
         } else if (path.startsWith("/vendor/")) {
             serveFile(ctx, req, path.substring(1), keepAlive, head);
-        } else if (path.equals("/healthz")) {
-            HttpResponses.send(ctx.channel(), HttpResponses.json(HttpResponseStatus.OK, Map.of("status", "ok")), keepAlive);
-        } else if (path.equals("/api/history")) {
-            history(ctx, req, keepAlive);
         } else if (path.equals("/favicon.ico")) {
             HttpResponses.send(ctx.channel(), HttpResponses.of(HttpResponseStatus.NO_CONTENT, new byte[0], "image/x-icon"), keepAlive);
         } else {
             notFound(ctx, path, keepAlive);
         }
+    }
+
+    private static boolean isPage(String path) {
+        return path.equals("/") || path.matches("/room/[^/]+") || path.startsWith("/static/") || path.startsWith("/vendor/");
     }
 
     private void serveFile(ChannelHandlerContext ctx, HttpRequest req, String file, boolean keepAlive, boolean head) {
@@ -118,9 +212,8 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         StaticFiles.Asset a = asset.get();
-        String ifNoneMatch = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
         FullHttpResponse r;
-        if (a.etag().equals(ifNoneMatch)) {
+        if (a.etag().equals(req.headers().get(HttpHeaderNames.IF_NONE_MATCH))) {
             r = HttpResponses.of(HttpResponseStatus.NOT_MODIFIED, new byte[0], a.contentType());
         } else {
             r = HttpResponses.of(HttpResponseStatus.OK, head ? new byte[0] : a.body(), a.contentType());
@@ -130,50 +223,29 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
         HttpResponses.send(ctx.channel(), r, keepAlive);
     }
 
-    /** {@code GET /api/history?room=&before=&limit=}: messages before an id, oldest first. */
-    private void history(ChannelHandlerContext ctx, HttpRequest req, boolean keepAlive) {
-        Map<String, List<String>> q = new QueryStringDecoder(req.uri()).parameters();
-        String room;
-        long before;
-        int limit;
-        try {
-            room = RoomService.validateCode(first(q, "room", null));
-            before = Long.parseLong(first(q, "before", String.valueOf(Long.MAX_VALUE)));
-            limit = Integer.parseInt(first(q, "limit", "50"));
-            if (limit < 1 || limit > 200) {
-                throw ChatException.badRequest("limit must be 1..200");
-            }
-        } catch (NumberFormatException e) {
-            HttpResponses.send(ctx.channel(), HttpResponses.error(ChatException.badRequest("before and limit must be integers")), keepAlive);
-            return;
-        } catch (ChatException e) {
-            HttpResponses.send(ctx.channel(), HttpResponses.error(e), keepAlive);
-            return;
-        }
-        try {
-            blocking.execute(() -> {
-                List<Map<String, Object>> list = messages.before(room, before, limit).stream().map(MessagePayloads::message).toList();
-                HttpResponses.send(ctx.channel(), HttpResponses.json(HttpResponseStatus.OK, Map.of("room", room, "messages", list)), keepAlive);
-            });
-        } catch (RejectedExecutionException e) {
-            HttpResponses.send(ctx.channel(), HttpResponses.error(new ChatException("server_busy", "busy; retry", 503)), false);
-        }
-    }
-
     private void notFound(ChannelHandlerContext ctx, String path, boolean keepAlive) {
         if (path.startsWith("/api/")) {
             HttpResponses.send(ctx.channel(), HttpResponses.error(new ChatException("not_found", "no such endpoint", 404)), keepAlive);
             return;
         }
-        byte[] page = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title></head>"
-                + "<body><h1>Not found</h1><p>There is nothing here. <a href=\"/\">Go to the lobby</a>.</p></body></html>")
-                .getBytes(StandardCharsets.UTF_8);
-        HttpResponses.send(ctx.channel(), HttpResponses.of(HttpResponseStatus.NOT_FOUND, page, "text/html; charset=utf-8"), keepAlive);
+        Optional<StaticFiles.Asset> page = files.get("404.html");
+        byte[] body = page.map(StaticFiles.Asset::body).orElse(("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>Not found</title></head><body><h1>Not found</h1><p><a href=\"/\">Go to the lobby</a></p></body></html>")
+                .getBytes(StandardCharsets.UTF_8));
+        HttpResponses.send(ctx.channel(), HttpResponses.of(HttpResponseStatus.NOT_FOUND, body, "text/html; charset=utf-8"), keepAlive);
     }
 
-    private static String first(Map<String, List<String>> q, String key, String dflt) {
-        List<String> v = q.get(key);
-        return v == null || v.isEmpty() ? dflt : v.get(0);
+    private static String ip(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (mode == Mode.STREAM && stream != null) {
+            stream.aborted();
+            stream = null;
+        }
+        super.channelInactive(ctx);
     }
 
     @Override

@@ -16,6 +16,9 @@ import dev.chatserver.chat.IdentityService;
 import dev.chatserver.common.ChatException;
 import dev.chatserver.config.ServerConfig;
 import dev.chatserver.moderation.BanService;
+import com.corundumstudio.socketio.scheduler.CancelableScheduler;
+import com.corundumstudio.socketio.scheduler.SchedulerKey;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,7 +33,8 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Supplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,13 +57,15 @@ public final class SocketGateway implements AutoCloseable {
     private final BanService bans;
     private final Executor blocking;
     private final Clock clock;
+    private final Consumer<Channel> firstDataSeen;
 
     /**
      * @param config     settings (port, ping, frame size)
-     * @param appHandler makes the app's HTTP handler for each new channel (pages, API, origin check)
+     * @param appHandler makes the app's HTTP handler for each new channel (pages, API, origin check); it gets
+     *                   a callback to call on each request it answers itself (see {@link #firstDataCanceller})
      * @param blocking   bounded executor for blocking work
      */
-    public SocketGateway(ServerConfig config, Supplier<ChannelHandler> appHandler, SessionRegistry sessions,
+    public SocketGateway(ServerConfig config, Function<Consumer<Channel>, ChannelHandler> appHandler, SessionRegistry sessions,
                          ChatCommands commands, IdentityService identities, RoomRegistry rooms, BanService bans,
                          Executor blocking, Clock clock) {
         this.sessions = sessions;
@@ -104,18 +110,39 @@ public final class SocketGateway implements AutoCloseable {
             }
         });
         this.server = new QuickStopSocketIOServer(c);
-        server.setPipelineFactory(new SocketIOChannelInitializer() {
+        SocketIOChannelInitializer initializer = new SocketIOChannelInitializer() {
             @Override
             protected void addSocketioHandlers(ChannelPipeline pipeline) {
                 super.addSocketioHandlers(pipeline);
-                pipeline.addAfter(HTTP_REQUEST_DECODER, "app", appHandler.get());
+                pipeline.addAfter(HTTP_REQUEST_DECODER, "app", appHandler.apply(firstDataSeen));
             }
-        });
+        };
+        this.firstDataSeen = firstDataCanceller(initializer);
+        server.setPipelineFactory(initializer);
         server.addConnectListener(this::onOpen);
         server.addDisconnectListener(this::onClose);
         server.getNamespace("").addAuthTokenListener(this::onAuth);
         Command.byEventName().forEach((alias, command) ->
                 server.addEventListener(alias, JsonNode.class, (client, data, ack) -> dispatch(client, alias, command, data, ack)));
+    }
+
+    /**
+     * netty-socketio closes every connection {@code firstDataTimeout} (5 s) after it opened unless its own
+     * AuthorizeHandler saw a request, which never happens for pages and API calls answered by the app
+     * handler; so keep-alive connections of browsers were cut mid-use. The app handler cancels that timer
+     * the same way AuthorizeHandler does. The scheduler is private in netty-socketio, hence reflection;
+     * without it the timeout stays (connections are then only re-opened more often).
+     */
+    private static Consumer<Channel> firstDataCanceller(SocketIOChannelInitializer initializer) {
+        try {
+            java.lang.reflect.Field f = SocketIOChannelInitializer.class.getDeclaredField("scheduler");
+            f.setAccessible(true);
+            CancelableScheduler scheduler = (CancelableScheduler) f.get(initializer);
+            return ch -> scheduler.cancel(new SchedulerKey(SchedulerKey.Type.PING_TIMEOUT, ch));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("cannot reach netty-socketio's scheduler: {}", e.toString());
+            return ch -> { };
+        }
     }
 
     /** Binds and starts. @return the bound port (useful with port 0) */

@@ -113,6 +113,15 @@ class HttpEndpointsTest {
     }
 
     @Test
+    void anOversizedBodyIs413AndTheServerKeepsServing() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/history?room=lobby"))
+                .method("GET", HttpRequest.BodyPublishers.ofString("x".repeat(70_000))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, r.statusCode());
+        assertEquals("body_too_large", new JSONObject(r.body()).getJSONObject("error").getString("code"));
+        assertEquals(200, get("/healthz").statusCode());
+    }
+
+    @Test
     void healthz() throws Exception {
         assertEquals("ok", new JSONObject(get("/healthz").body()).getString("status"));
     }
