@@ -18,7 +18,17 @@ CREATE TABLE IF NOT EXISTS rooms (
     code       TEXT PRIMARY KEY,
     name       TEXT NOT NULL,
     host_token TEXT,
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    private    INTEGER NOT NULL DEFAULT 0   -- 1: only members (room_members) may read it and its files
+);
+
+-- Membership of private rooms (seed 003 account rooms; DMs): who may read them.
+CREATE TABLE IF NOT EXISTS room_members (
+    room      TEXT NOT NULL REFERENCES rooms (code) ON DELETE CASCADE,
+    token     TEXT NOT NULL,
+    role      TEXT NOT NULL DEFAULT 'member',  -- 'owner' or 'member'
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (room, token)
 );
 
 -- Every chat message with its metadata (seed 000: sender IP, text, time, token, room).
