@@ -53,4 +53,38 @@ CREATE TABLE IF NOT EXISTS banned (
     created_at INTEGER NOT NULL
 );
 
+-- Registered accounts (seeds 001, 003, 004). Each account chats as its own token (tokens.token).
+CREATE TABLE IF NOT EXISTS users (
+    id             INTEGER PRIMARY KEY,
+    username       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    email          TEXT,
+    password_hash  TEXT NOT NULL,                 -- bcrypt, cost >= 12
+    token          TEXT NOT NULL UNIQUE REFERENCES tokens (token),
+    is_admin       INTEGER NOT NULL DEFAULT 0,    -- seed 001: the first registered user is admin
+    prefs          TEXT NOT NULL DEFAULT '{}',    -- display preferences (JSON object)
+    totp_secret    TEXT,                          -- set once 2FA is confirmed
+    totp_pending   TEXT,                          -- secret shown during setup, not yet confirmed
+    totp_last_step INTEGER NOT NULL DEFAULT 0,    -- last 30 s step accepted: a code is never accepted twice
+    created_at     INTEGER NOT NULL
+);
+
+-- Server-side login sessions: the cookie holds a random id, the table its SHA-256, so logout and bans revoke it.
+CREATE TABLE IF NOT EXISTS sessions (
+    id_hash    TEXT PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    stage      TEXT NOT NULL DEFAULT 'full',     -- 'full', or 'mfa' while the second factor is pending
+    ip         TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_id);
+
+-- One-time recovery codes for 2FA (SHA-256 of random codes; shown once).
+CREATE TABLE IF NOT EXISTS recovery_codes (
+    user_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    used_at   INTEGER,
+    PRIMARY KEY (user_id, code_hash)
+);
+
 PRAGMA user_version = 1;

@@ -1,5 +1,11 @@
 package dev.chatserver;
 
+import dev.chatserver.auth.AccountService;
+import dev.chatserver.auth.AuthRoutes;
+import dev.chatserver.auth.PasswordHasher;
+import dev.chatserver.auth.SessionService;
+import dev.chatserver.auth.SocketAuth;
+import dev.chatserver.auth.TotpService;
 import dev.chatserver.chat.HistoryRoutes;
 import dev.chatserver.chat.IdentityService;
 import dev.chatserver.config.ServerConfig;
@@ -20,8 +26,16 @@ import dev.chatserver.store.Database;
 import dev.chatserver.store.MessageDao;
 import dev.chatserver.store.MessageWriter;
 import dev.chatserver.store.RoomDao;
+import dev.chatserver.security.AlertSink;
+import dev.chatserver.security.CsrfGuard;
+import dev.chatserver.security.MemoryRateLimiter;
+import dev.chatserver.security.RateLimiter;
+import dev.chatserver.security.SecurityLog;
+import dev.chatserver.security.WebhookAlertSink;
 import dev.chatserver.store.TokenDao;
+import dev.chatserver.store.UserDao;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -42,7 +56,7 @@ public final class ChatServer implements AutoCloseable {
     private final MessageWriter writer;
     private final ExecutorService blocking;
     private final ExecutorService dispatcher;
-    private final SocketGateway gateway;
+    private SocketGateway gateway;
     private final BanService bans;
     private boolean closed;
 
@@ -66,16 +80,27 @@ public final class ChatServer implements AutoCloseable {
         RoomService roomService = new RoomService(jdbi.onDemand(RoomDao.class), clock);
         SessionRegistry sessions = new SessionRegistry();
         RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin());
+        RateLimiter limiter = new MemoryRateLimiter(clock);
         ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions, dispatcher,
-                clock, config.messageMaxChars());
+                clock, config.messageMaxChars(), limiter, config.messagesPerMinute());
+        AlertSink alerts = config.alertWebhookUrl().isEmpty() ? (event, fields) -> { }
+                : new WebhookAlertSink(URI.create(config.alertWebhookUrl()));
+        SecurityLog security = new SecurityLog(clock, alerts);
+        AccountService accounts = new AccountService(jdbi, new PasswordHasher(config.bcryptCost()), new TotpService(clock),
+                limiter, security, clock, config.loginAttemptsPerFiveMinutes());
+        SessionService loginSessions = new SessionService(jdbi.onDemand(UserDao.class), clock, config.sessionTtlMs());
+        SocketAuth socketAuth = new SocketAuth(loginSessions, accounts, identities, bans, config.allowAnonymous(),
+                config.require2fa());
         StaticFiles files = new StaticFiles();
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         Router router = new Router();
         router.get("/healthz", req -> HttpResponses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
         new HistoryRoutes(messages).register(router);
+        new AuthRoutes(accounts, loginSessions, files, new CsrfGuard(origins), config.sessionCookieSecure(),
+                config.require2fa(), hash -> this.gateway.disconnectLoginSession(hash)).register(router);
         this.gateway = new SocketGateway(config,
                 firstDataSeen -> new AppHttpHandler(files, origins, router, blocking, config.httpBodyMaxBytes(), firstDataSeen),
-                sessions, commands, identities, rooms, bans, blocking, clock);
+                sessions, commands, socketAuth, rooms, bans, blocking, clock);
     }
 
     /** Binds the port. @return the bound port */

@@ -29,11 +29,15 @@ public final class ConfigLoader {
             "host", "HOST",
             "dbPath", "CHAT_DB",
             "uploadsDir", "CHAT_UPLOADS",
-            "allowedOrigins", "CORS_ALLOWED_ORIGINS");
+            "allowedOrigins", "CORS_ALLOWED_ORIGINS",
+            "sessionCookieSecure", "SESSION_COOKIE_SECURE",
+            "require2fa", "CHAT_REQUIRE_2FA");
 
     private static final Set<String> KEYS = Set.of("port", "host", "dbPath", "uploadsDir", "allowedOrigins",
             "pingIntervalMs", "pingTimeoutMs", "messageMaxChars", "historyOnJoin", "maxFrameBytes",
-            "commitBatchMax", "writeQueueMax", "sqliteSynchronous", "blockingThreads", "httpBodyMaxBytes");
+            "commitBatchMax", "writeQueueMax", "sqliteSynchronous", "blockingThreads", "httpBodyMaxBytes",
+            "sessionTtlMs", "sessionCookieSecure", "allowAnonymous", "require2fa", "bcryptCost", "messagesPerMinute",
+            "loginAttemptsPerFiveMinutes", "connectionsPerIp", "alertWebhookUrl");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -126,7 +130,16 @@ public final class ConfigLoader {
                 intIn(get, "writeQueueMax", 1, 10_000_000),
                 sync,
                 intIn(get, "blockingThreads", 1, 256),
-                intIn(get, "httpBodyMaxBytes", 1024, 64 * 1024 * 1024));
+                intIn(get, "httpBodyMaxBytes", 1024, 64 * 1024 * 1024),
+                (long) intIn(get, "sessionTtlMs", 60_000, Integer.MAX_VALUE),
+                bool(get, "sessionCookieSecure"),
+                bool(get, "allowAnonymous"),
+                bool(get, "require2fa"),
+                intIn(get, "bcryptCost", 10, 20),
+                intIn(get, "messagesPerMinute", 1, 1_000_000),
+                intIn(get, "loginAttemptsPerFiveMinutes", 1, 1000),
+                intIn(get, "connectionsPerIp", 1, 1_000_000),
+                webhook(get.apply("alertWebhookUrl")));
     }
 
     private static boolean validOrigin(String o) {
@@ -145,6 +158,22 @@ public final class ConfigLoader {
     static String envName(String key) {
         String mapped = ENV_NAMES.get(key);
         return mapped != null ? mapped : "CHAT_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static boolean bool(Function<String, String> get, String key) {
+        String raw = get.apply(key).toLowerCase(java.util.Locale.ROOT);
+        return switch (raw) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new ConfigException(key + " (" + envName(key) + ") must be true or false, got '" + raw + "'");
+        };
+    }
+
+    private static String webhook(String raw) {
+        if (!raw.isEmpty() && !raw.matches("https?://\\S+")) {
+            throw new ConfigException("alertWebhookUrl (CHAT_ALERT_WEBHOOK_URL) must be an http(s) URL, got '" + raw + "'");
+        }
+        return raw;
     }
 
     private static int intIn(Function<String, String> get, String key, int min, int max) {

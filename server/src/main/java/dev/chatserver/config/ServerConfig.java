@@ -23,6 +23,15 @@ import java.util.List;
  * @param sqliteSynchronous {@code FULL} or {@code NORMAL}
  * @param blockingThreads threads of the bounded executor for database and file work
  * @param httpBodyMaxBytes largest request body of non-upload HTTP endpoints, bytes
+ * @param sessionTtlMs    login session lifetime, ms
+ * @param sessionCookieSecure mark the session cookie {@code Secure} (env {@code SESSION_COOKIE_SECURE}; behind TLS)
+ * @param allowAnonymous  sockets without a login keep the anonymous token identity (seed 000); else refused
+ * @param require2fa      every account must use TOTP (env {@code CHAT_REQUIRE_2FA}; seed 004)
+ * @param bcryptCost      bcrypt cost factor (>= 12 in production)
+ * @param messagesPerMinute chat messages per user per minute (seed 001: 30)
+ * @param loginAttemptsPerFiveMinutes login attempts per IP and per account per 5 minutes (seed 001: 5)
+ * @param connectionsPerIp live sockets per IP
+ * @param alertWebhookUrl URL that receives critical security events as JSON, or empty
  */
 public record ServerConfig(
         String host,
@@ -39,26 +48,54 @@ public record ServerConfig(
         int writeQueueMax,
         String sqliteSynchronous,
         int blockingThreads,
-        int httpBodyMaxBytes) {
+        int httpBodyMaxBytes,
+        long sessionTtlMs,
+        boolean sessionCookieSecure,
+        boolean allowAnonymous,
+        boolean require2fa,
+        int bcryptCost,
+        int messagesPerMinute,
+        int loginAttemptsPerFiveMinutes,
+        int connectionsPerIp,
+        String alertWebhookUrl) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
     public static ServerConfig forTests(Path dir) {
         return new ServerConfig("127.0.0.1", 0, dir.resolve("chat.sqlite3"), dir.resolve("uploads"),
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
-                2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536);
+                2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
+                7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "");
     }
 
     /** A copy with another port (tests restart on the same port). */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes);
+                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
+                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl);
     }
 
     /** A copy with other ping settings, ms. */
     public ServerConfig withPing(long intervalMs, long timeoutMs) {
         return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, intervalMs, timeoutMs,
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes);
+                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
+                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl);
+    }
+
+    /** A copy with other abuse limits (tests of the limits themselves). */
+    public ServerConfig withLimits(int newMessagesPerMinute, int newConnectionsPerIp) {
+        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
+                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
+                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
+                bcryptCost, newMessagesPerMinute, loginAttemptsPerFiveMinutes, newConnectionsPerIp, alertWebhookUrl);
+    }
+
+    /** A copy with other account settings. */
+    public ServerConfig withAccounts(boolean newAllowAnonymous, boolean newRequire2fa, String newAlertWebhookUrl) {
+        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
+                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
+                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, newAllowAnonymous, newRequire2fa,
+                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, newAlertWebhookUrl);
     }
 }

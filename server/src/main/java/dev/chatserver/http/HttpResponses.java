@@ -41,6 +41,30 @@ public final class HttpResponses {
         return r;
     }
 
+    /** A 303 redirect (after a form POST) to a same-site path. */
+    public static FullHttpResponse redirect(String location) {
+        FullHttpResponse r = of(HttpResponseStatus.SEE_OTHER, new byte[0], "text/plain; charset=utf-8");
+        r.headers().set(HttpHeaderNames.LOCATION, location);
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return r;
+    }
+
+    /**
+     * Adds a Set-Cookie: HttpOnly, SameSite=Lax, Path=/.
+     *
+     * @param maxAgeS lifetime, seconds; 0 deletes the cookie
+     * @param secure  add the Secure flag (behind TLS)
+     */
+    public static void setCookie(FullHttpResponse r, String name, String value, long maxAgeS, boolean secure) {
+        io.netty.handler.codec.http.cookie.DefaultCookie c = new io.netty.handler.codec.http.cookie.DefaultCookie(name, value);
+        c.setHttpOnly(true);
+        c.setPath("/");
+        c.setMaxAge(maxAgeS);
+        c.setSecure(secure);
+        c.setSameSite(io.netty.handler.codec.http.cookie.CookieHeaderNames.SameSite.Lax);
+        r.headers().add(HttpHeaderNames.SET_COOKIE, io.netty.handler.codec.http.cookie.ServerCookieEncoder.STRICT.encode(c));
+    }
+
     /** A JSON response. */
     public static FullHttpResponse json(HttpResponseStatus status, Object body) {
         FullHttpResponse r = of(status, Json.write(body).getBytes(StandardCharsets.UTF_8), "application/json; charset=utf-8");
@@ -50,7 +74,17 @@ public final class HttpResponses {
 
     /** {@code {error:{code,message}}} with the exception's status. */
     public static FullHttpResponse error(ChatException e) {
-        return json(HttpResponseStatus.valueOf(e.httpStatus()), Map.of("error", Map.of("code", e.code(), "message", e.getMessage())));
+        Map<String, Object> err = new java.util.LinkedHashMap<>();
+        err.put("code", e.code());
+        err.put("message", e.getMessage());
+        if (e.retryAfterMs() > 0) {
+            err.put("retry_after_ms", e.retryAfterMs());
+        }
+        FullHttpResponse r = json(HttpResponseStatus.valueOf(e.httpStatus()), Map.of("error", err));
+        if (e.retryAfterMs() > 0) {
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, Math.max(1, (e.retryAfterMs() + 999) / 1000));
+        }
+        return r;
     }
 
     /**

@@ -31,15 +31,21 @@ public final class ChatCommands {
     private final Clock clock;
     private final int messageMaxChars;
     private final SessionRegistry sessions;
+    private final dev.chatserver.security.RateLimiter limiter;
+    private final int messagesPerMinute;
 
     /**
      * @param dispatcher one thread: committed messages are fanned out there, in commit order
      * @param messageMaxChars longest message, characters
+     * @param limiter    message rate limit counters
+     * @param messagesPerMinute messages per user per minute (seed 001: 30)
      */
     public ChatCommands(IdentityService identities, RoomService roomService, RoomRegistry rooms, MessageWriter writer,
                         BanService bans, SessionRegistry sessions, Executor dispatcher, Clock clock,
-                        int messageMaxChars) {
+                        int messageMaxChars, dev.chatserver.security.RateLimiter limiter, int messagesPerMinute) {
         this.sessions = sessions;
+        this.limiter = limiter;
+        this.messagesPerMinute = messagesPerMinute;
         this.identities = identities;
         this.roomService = roomService;
         this.rooms = rooms;
@@ -81,7 +87,7 @@ public final class ChatCommands {
             }
         }
         RoomService.validateCode(code);
-        String name = optText(p, "username");
+        String name = ctx.userId() == null ? optText(p, "username") : null; // accounts keep their name
         if (name != null) {
             String valid = Usernames.validate(name);
             if (!valid.equals(ctx.identity().username())) {
@@ -129,6 +135,10 @@ public final class ChatCommands {
         }
         requireMember(ctx, code);
         Identity me = ctx.identity();
+        long retry = limiter.tryAcquire("msg:" + me.token(), messagesPerMinute, 60_000);
+        if (retry > 0) {
+            throw ChatException.rateLimited(retry); // seed 001: 30 messages per minute per user
+        }
         MessageRow row = new MessageRow(0, code, me.token(), me.publicToken(), me.username(), text, "chat", ctx.ip(), clock.millis());
         return writer.submit(row).thenApplyAsync(rooms::broadcast, dispatcher);
     }
@@ -152,6 +162,9 @@ public final class ChatCommands {
     }
 
     private Map<String, Object> setUsername(SessionContext ctx, JsonNode p) {
+        if (ctx.userId() != null) {
+            throw new ChatException("account_name", "an account changes its name on the profile page (/profile)", 403);
+        }
         String raw = p == null ? null : p.isTextual() ? p.asText() : optText(p, "username");
         if (raw == null) {
             throw ChatException.badRequest("set_username needs {username}");

@@ -21,6 +21,9 @@ public final class SessionContext {
     private volatile Identity identity;
     private volatile Dialect dialect;
     private volatile Object authPayload;
+    private volatile Long userId;
+    private volatile String loginSessionHash;
+    private volatile boolean admin;
     private final Set<String> rooms = new LinkedHashSet<>();
     private String lastRoom;
     private boolean everJoined;
@@ -101,6 +104,28 @@ public final class SessionContext {
 
     public void authPayload(Object auth) {
         this.authPayload = auth;
+    }
+
+    /** Records the account of this socket (null when anonymous). */
+    public void account(Long userId, String loginSessionHash, boolean admin) {
+        this.userId = userId;
+        this.loginSessionHash = loginSessionHash;
+        this.admin = admin;
+    }
+
+    /** Account id, or null for an anonymous socket. */
+    public Long userId() {
+        return userId;
+    }
+
+    /** SHA-256 of the login session this socket authenticated with, or null. */
+    public String loginSessionHash() {
+        return loginSessionHash;
+    }
+
+    /** Whether the account has the admin role. */
+    public boolean admin() {
+        return admin;
     }
 
     /** Rooms joined, in join order (serial executor only). */

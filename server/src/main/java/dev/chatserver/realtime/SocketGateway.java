@@ -12,7 +12,8 @@ import com.corundumstudio.socketio.SocketIOServer;
 import com.corundumstudio.socketio.Transport;
 import com.corundumstudio.socketio.listener.ExceptionListenerAdapter;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.chatserver.chat.IdentityService;
+import dev.chatserver.auth.SessionService;
+import dev.chatserver.auth.SocketAuth;
 import dev.chatserver.common.ChatException;
 import dev.chatserver.config.ServerConfig;
 import dev.chatserver.moderation.BanService;
@@ -52,7 +53,9 @@ public final class SocketGateway implements AutoCloseable {
     private final SocketIOServer server;
     private final SessionRegistry sessions;
     private final ChatCommands commands;
-    private final IdentityService identities;
+    private final SocketAuth auth;
+    private final int connectionsPerIp;
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> perIp = new java.util.concurrent.ConcurrentHashMap<>();
     private final RoomRegistry rooms;
     private final BanService bans;
     private final Executor blocking;
@@ -66,11 +69,12 @@ public final class SocketGateway implements AutoCloseable {
      * @param blocking   bounded executor for blocking work
      */
     public SocketGateway(ServerConfig config, Function<Consumer<Channel>, ChannelHandler> appHandler, SessionRegistry sessions,
-                         ChatCommands commands, IdentityService identities, RoomRegistry rooms, BanService bans,
+                         ChatCommands commands, SocketAuth auth, RoomRegistry rooms, BanService bans,
                          Executor blocking, Clock clock) {
         this.sessions = sessions;
         this.commands = commands;
-        this.identities = identities;
+        this.auth = auth;
+        this.connectionsPerIp = config.connectionsPerIp();
         this.rooms = rooms;
         this.bans = bans;
         this.blocking = blocking;
@@ -160,10 +164,28 @@ public final class SocketGateway implements AutoCloseable {
         server.stop();
     }
 
-    /** Handshake (HTTP, event loop): refuse a banned token presented in the query or cookie. */
+    /**
+     * Handshake (HTTP, event loop): refuse a banned token presented in the query or cookie, and a client IP
+     * that already has {@code connectionsPerIp} sockets (socket floods).
+     */
     private AuthorizationResult authorize(HandshakeData data) {
-        return bans.isBanned(handshakeToken(data)) ? AuthorizationResult.FAILED_AUTHORIZATION
+        if (bans.isBanned(handshakeToken(data))) {
+            return AuthorizationResult.FAILED_AUTHORIZATION;
+        }
+        String ip = data.getAddress() == null ? "" : data.getAddress().getAddress().getHostAddress();
+        java.util.concurrent.atomic.AtomicInteger n = perIp.get(ip);
+        return n != null && n.get() >= connectionsPerIp ? AuthorizationResult.FAILED_AUTHORIZATION
                 : AuthorizationResult.SUCCESSFUL_AUTHORIZATION;
+    }
+
+    /** Drops every live socket of a revoked login session (logout) within the call. */
+    public void disconnectLoginSession(String sessionHash) {
+        for (SessionContext ctx : sessions.all()) {
+            if (sessionHash.equals(ctx.loginSessionHash())) {
+                ctx.client().sendEvent("error", Map.of("code", "logged_out", "message", "you signed out", "event", "connect"));
+                ctx.client().disconnect();
+            }
+        }
     }
 
     /** Engine.IO open (event loop; the v4 auth payload is not known yet). */
@@ -174,6 +196,7 @@ public final class SocketGateway implements AutoCloseable {
         SessionContext ctx = new SessionContext(client, ip, handshakeToken(hd), dialect,
                 new SerialExecutor(blocking, MAX_QUEUED_EVENTS), clock.millis());
         sessions.add(ctx);
+        perIp.computeIfAbsent(ip == null ? "" : ip, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     }
 
     /** The v4 CONNECT packet's auth payload (event loop): ban check, dialect, then resolve the identity. */
@@ -210,6 +233,7 @@ public final class SocketGateway implements AutoCloseable {
         if (ctx == null) {
             return;
         }
+        perIp.computeIfPresent(ctx.ip() == null ? "" : ctx.ip(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
         try {
             ctx.serial().execute(() -> {
                 for (String room : List.copyOf(ctx.rooms())) {
@@ -257,18 +281,26 @@ public final class SocketGateway implements AutoCloseable {
             return true;
         }
         String token = ctx.handshakeToken();
-        if (ctx.authPayload() instanceof Map<?, ?> m && m.get("token") instanceof String s && !s.isBlank()) {
-            token = s;
+        String loginSession = cookie(ctx.client().getHandshakeData(), SessionService.COOKIE);
+        if (ctx.authPayload() instanceof Map<?, ?> m) {
+            if (m.get("token") instanceof String s && !s.isBlank()) {
+                token = s;
+            }
+            if (m.get("session") instanceof String s && !s.isBlank()) {
+                loginSession = s;
+            }
         }
         try {
-            IdentityService.Resolved r = identities.resolve(token, ctx.ip());
+            SocketAuth.Result r = auth.authenticate(loginSession, token, ctx.ip());
             ctx.identity(r.identity());
+            ctx.account(r.userId(), r.sessionHash(), r.admin());
             Map<String, Object> id = new LinkedHashMap<>();
-            id.put("token", r.identity().token());
+            id.put("token", r.userId() == null ? r.identity().token() : null); // accounts use their session
             id.put("public_token", r.identity().publicToken());
             id.put("username", r.identity().username());
             id.put("named", r.identity().named());
             id.put("suggested_username", r.suggestedUsername());
+            id.put("account", r.userId() == null ? null : Map.of("username", r.identity().username(), "is_admin", r.admin()));
             ctx.client().sendEvent("identity", id);
             return true;
         } catch (ChatException e) {
@@ -297,7 +329,13 @@ public final class SocketGateway implements AutoCloseable {
         }
         Map<String, Object> body = errorBody(ce, alias);
         if (ack.isAckRequested()) {
-            ack.sendAckData(Map.of("ok", false, "error", Map.of("code", ce.code(), "message", ce.getMessage())));
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("code", ce.code());
+            error.put("message", ce.getMessage());
+            if (ce.retryAfterMs() > 0) {
+                error.put("retry_after_ms", ce.retryAfterMs());
+            }
+            ack.sendAckData(Map.of("ok", false, "error", error));
         }
         ctx.client().sendEvent("error", body);
     }
@@ -307,6 +345,9 @@ public final class SocketGateway implements AutoCloseable {
         m.put("code", e.code());
         m.put("message", e.getMessage());
         m.put("event", event);
+        if (e.retryAfterMs() > 0) {
+            m.put("retry_after_ms", e.retryAfterMs());
+        }
         return m;
     }
 
@@ -316,10 +357,14 @@ public final class SocketGateway implements AutoCloseable {
         if (q != null && !q.isBlank()) {
             return q;
         }
+        return cookie(hd, "chat_token");
+    }
+
+    private static String cookie(HandshakeData hd, String name) {
         String cookieHeader = hd.getHttpHeaders().get("Cookie");
         if (cookieHeader != null) {
-            for (Cookie c : ServerCookieDecoder.STRICT.decode(cookieHeader)) {
-                if (c.name().equals("chat_token") && !c.value().isBlank()) {
+            for (Cookie c : ServerCookieDecoder.LAX.decode(cookieHeader)) {
+                if (c.name().equals(name) && !c.value().isBlank()) {
                     return c.value();
                 }
             }
