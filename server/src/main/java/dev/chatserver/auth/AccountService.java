@@ -83,28 +83,29 @@ public final class AccountService {
     }
 
     /**
-     * Checks a password login. Each attempt counts against the IP and the account (5 per 5 minutes by default);
-     * an unknown user costs a bcrypt check too and gets the same error as a wrong password.
+     * Checks a password login. Each failed attempt counts against the IP and the account (5 per 5 minutes by
+     * default, seed 001); when either is used up, logins are refused until the window moves on (never a
+     * permanent lock). An unknown user costs a bcrypt check too and gets the same error as a wrong password.
      *
      * @return the account
      * @throws ChatException {@code rate_limited} (429, with retry_after_ms) or {@code invalid_credentials} (401)
      */
     public UserRow checkPassword(String username, String password, String ip) {
         String name = username == null ? "" : username.strip();
-        long retry = Math.max(limiter.tryAcquire("login:ip:" + ip, loginAttempts, FIVE_MINUTES),
-                limiter.tryAcquire("login:user:" + name.toLowerCase(java.util.Locale.ROOT), loginAttempts, FIVE_MINUTES));
+        String ipKey = "login:ip:" + ip;
+        String userKey = "login:user:" + name.toLowerCase(java.util.Locale.ROOT);
+        long retry = Math.max(limiter.retryAfter(ipKey, loginAttempts, FIVE_MINUTES),
+                limiter.retryAfter(userKey, loginAttempts, FIVE_MINUTES));
         if (retry > 0) {
             security.event("login_lockout", ip, name, true);
             throw rateLimited(retry);
         }
         Optional<UserRow> user = name.isEmpty() ? Optional.empty() : users.byUsername(name);
         String pw = password == null ? "" : password;
-        if (user.isEmpty()) {
-            hasher.verifyDummy(pw);
-            security.event("login_failure", ip, name, false);
-            throw invalidCredentials();
-        }
-        if (!hasher.verify(pw, user.get().passwordHash())) {
+        boolean ok = user.isPresent() ? hasher.verify(pw, user.get().passwordHash()) : verifyDummy(pw);
+        if (!ok) {
+            limiter.tryAcquire(ipKey, loginAttempts, FIVE_MINUTES);
+            limiter.tryAcquire(userKey, loginAttempts, FIVE_MINUTES);
             security.event("login_failure", ip, name, false);
             throw invalidCredentials();
         }
@@ -246,6 +247,11 @@ public final class AccountService {
             throw ChatException.badRequest("that email address does not look right");
         }
         return e;
+    }
+
+    private boolean verifyDummy(String password) {
+        hasher.verifyDummy(password);
+        return false;
     }
 
     private static ChatException invalidCredentials() {

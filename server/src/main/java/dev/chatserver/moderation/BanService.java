@@ -14,6 +14,7 @@ public final class BanService {
     private final BanDao dao;
     private final Clock clock;
     private final Set<String> banned = ConcurrentHashMap.newKeySet();
+    private final java.util.List<java.util.function.Consumer<String>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public BanService(BanDao dao, Clock clock) {
         this.dao = dao;
@@ -30,6 +31,12 @@ public final class BanService {
     public void ban(String token, String reason) {
         dao.ban(token, reason, clock.millis());
         banned.add(token);
+        listeners.forEach(l -> l.accept(token));
+    }
+
+    /** Calls {@code listener} with each newly banned token (the gateway drops its live sockets). */
+    public void onBan(java.util.function.Consumer<String> listener) {
+        listeners.add(listener);
     }
 
     /** @return true if the token was banned */

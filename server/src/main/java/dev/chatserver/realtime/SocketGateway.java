@@ -123,6 +123,7 @@ public final class SocketGateway implements AutoCloseable {
         };
         this.firstDataSeen = firstDataCanceller(initializer);
         server.setPipelineFactory(initializer);
+        bans.onBan(this::disconnectToken);
         server.addConnectListener(this::onOpen);
         server.addDisconnectListener(this::onClose);
         server.getNamespace("").addAuthTokenListener(this::onAuth);
@@ -176,6 +177,14 @@ public final class SocketGateway implements AutoCloseable {
         java.util.concurrent.atomic.AtomicInteger n = perIp.get(ip);
         return n != null && n.get() >= connectionsPerIp ? AuthorizationResult.FAILED_AUTHORIZATION
                 : AuthorizationResult.SUCCESSFUL_AUTHORIZATION;
+    }
+
+    /** Drops every live socket of a banned token, telling it why. */
+    private void disconnectToken(String token) {
+        for (SessionContext ctx : sessions.forToken(token)) {
+            ctx.client().sendEvent("error", Map.of("code", "banned", "message", "this identity is banned", "event", "connect"));
+            ctx.client().disconnect();
+        }
     }
 
     /** Drops every live socket of a revoked login session (logout) within the call. */

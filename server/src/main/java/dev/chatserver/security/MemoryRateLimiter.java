@@ -37,6 +37,22 @@ public final class MemoryRateLimiter implements RateLimiter {
     }
 
     @Override
+    public long retryAfter(String key, int limit, long windowMs) {
+        long now = clock.millis();
+        long[] retry = {0};
+        logs.computeIfPresent(key, (k, l) -> { // under the map's lock for this key, like tryAcquire
+            while (!l.isEmpty() && l.peekFirst() <= now - windowMs) {
+                l.pollFirst();
+            }
+            if (l.size() >= limit) {
+                retry[0] = Math.max(1, l.peekFirst() + windowMs - now);
+            }
+            return l;
+        });
+        return retry[0];
+    }
+
+    @Override
     public void reset(String key) {
         logs.remove(key);
     }

@@ -15,6 +15,12 @@ public interface RateLimiter {
      */
     long tryAcquire(String key, int limit, long windowMs);
 
+    /**
+     * Whether the next event would be refused, without counting one.
+     * @return 0 when allowed; otherwise ms until it would be
+     */
+    long retryAfter(String key, int limit, long windowMs);
+
     /** Forgets a key (e.g. after a successful login). */
     void reset(String key);
 }

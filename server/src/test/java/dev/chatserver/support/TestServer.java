@@ -47,6 +47,11 @@ public final class TestServer implements AutoCloseable {
         return server;
     }
 
+    /** The settings it runs with. */
+    public ServerConfig config() {
+        return config;
+    }
+
     /** A connected Socket.IO client over websocket, dialect inferred. */
     public SocketClient client() {
         return SocketClient.connect(url(), SocketClient.options());
