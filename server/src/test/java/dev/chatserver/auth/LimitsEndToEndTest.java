@@ -76,7 +76,7 @@ class LimitsEndToEndTest {
     }
 
     @Test
-    void withoutAnonymousChatASocketNeedsALogin() {
+    void withoutAnonymousChatASocketNeedsALogin() throws Exception {
         try (TestServer server = TestServer.start(ServerConfig.forTests(dir).withAccounts(false, false, ""))) {
             try (SocketClient anon = server.client()) {
                 CompletableFuture<Object> gone = new CompletableFuture<>();
