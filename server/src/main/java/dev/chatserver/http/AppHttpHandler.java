@@ -45,7 +45,12 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
     private final int maxBodyBytes;
     private final java.util.function.Consumer<io.netty.channel.Channel> requestSeen;
 
+    /** Bytes of a refused body read past its early answer before the connection is closed anyway. */
+    private static final long DRAIN_LIMIT = 1024 * 1024;
+
     private Mode mode = Mode.IDLE;
+    private boolean closeWhenDrained;
+    private long drained;
     private HttpRequest current;
     private Router.Match match;
     private ByteArrayOutputStream body;
@@ -88,9 +93,7 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
                 ctx.fireChannelRead(req);
                 return;
             }
-            mode = Mode.DISCARD;
-            HttpResponses.send(ctx.channel(), HttpResponses.error(
-                    new ChatException("origin_not_allowed", "this origin may not use the chat socket", 403)), false);
+            refuseEarly(ctx, new ChatException("origin_not_allowed", "this origin may not use the chat socket", 403));
             return;
         }
         requestSeen.accept(ctx.channel());
@@ -104,9 +107,8 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
         if (m.isPresent()) {
             long declared = HttpUtil.getContentLength(req, -1L);
             if (declared > maxBodyBytes) {
-                mode = Mode.DISCARD;
-                HttpResponses.send(ctx.channel(), HttpResponses.error(new ChatException("body_too_large",
-                        "the request body is larger than " + maxBodyBytes + " bytes", 413)), false);
+                refuseEarly(ctx, new ChatException("body_too_large",
+                        "the request body is larger than " + maxBodyBytes + " bytes", 413));
                 return;
             }
             mode = Mode.AGGREGATE;
@@ -126,10 +128,12 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
                 try {
                     ByteBuf buf = content.content();
                     if (body.size() + buf.readableBytes() > maxBodyBytes) {
-                        mode = Mode.DISCARD;
                         body = null;
-                        HttpResponses.send(ctx.channel(), HttpResponses.error(new ChatException("body_too_large",
-                                "the request body is larger than " + maxBodyBytes + " bytes", 413)), false);
+                        refuseEarly(ctx, new ChatException("body_too_large",
+                                "the request body is larger than " + maxBodyBytes + " bytes", 413));
+                        if (content instanceof LastHttpContent) {
+                            ctx.close();
+                        }
                     } else {
                         buf.readBytes(body, buf.readableBytes());
                         if (content instanceof LastHttpContent) {
@@ -142,12 +146,26 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
                     ReferenceCountUtil.release(content);
                 }
             }
-            default -> ReferenceCountUtil.release(content);
+            default -> {
+                drained += content.content().readableBytes();
+                ReferenceCountUtil.release(content);
+                if (closeWhenDrained && (content instanceof LastHttpContent || drained > DRAIN_LIMIT)) {
+                    ctx.close();
+                }
+            }
         }
         if (content instanceof LastHttpContent && mode != Mode.PASS) {
             mode = Mode.IDLE;
             stream = null;
         }
+    }
+
+    /** Refuses a request before its body was read: answer now, read the body away, then close. */
+    private void refuseEarly(ChannelHandlerContext ctx, ChatException e) {
+        mode = Mode.DISCARD;
+        closeWhenDrained = true;
+        drained = 0;
+        HttpResponses.sendEarly(ctx.channel(), HttpResponses.error(e));
     }
 
     private void runRoute(ChannelHandlerContext ctx, HttpRequest req, Router.Match m, byte[] bytes) {
@@ -185,7 +203,7 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
             boolean known = router.hasPath(path) || isPage(path);
             ChatException e = known ? new ChatException("method_not_allowed", req.method() + " is not allowed here", 405)
                     : new ChatException("not_found", "no such endpoint", 404);
-            HttpResponses.send(ctx.channel(), HttpResponses.error(e), false);
+            refuseEarly(ctx, e);
             return;
         }
         if (path.equals("/") || path.matches("/room/[^/]+")) {

@@ -88,6 +88,18 @@ public final class HttpResponses {
     }
 
     /**
+     * Answers before the request body was read, announcing {@code Connection: close} but leaving the
+     * connection open: closing with unread input makes the kernel send a reset that can destroy the response
+     * before the client reads it. The caller closes once the body is drained (or too much of it arrived).
+     */
+    public static ChannelFuture sendEarly(Channel ch, FullHttpResponse r) {
+        securityHeaders(r.headers());
+        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
+        r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        return ch.writeAndFlush(r);
+    }
+
+    /**
      * Completes headers (length, security, keep-alive) and writes through the whole pipeline.
      *
      * @param keepAlive false closes the connection after the response

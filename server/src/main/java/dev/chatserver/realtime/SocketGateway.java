@@ -24,6 +24,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.net.InetSocketAddress;
@@ -229,10 +231,21 @@ public final class SocketGateway implements AutoCloseable {
                     "data", Map.of("code", "banned", "message", "this identity is banned")));
         }
         ctx.authPayload(auth);
-        try {
-            ctx.serial().execute(() -> ensureIdentity(ctx));
-        } catch (RejectedExecutionException e) {
-            return new AuthTokenResult(false, Map.of("message", "server_busy"));
+        // netty-socketio queues the CONNECT answer right after this listener returns, on this event loop; an
+        // event queued before it would reach the client ahead of CONNECT (io.socket's Java client then
+        // mangles it). So resolve the identity from a task queued behind the current one on this loop.
+        EventExecutor loop = ThreadExecutorMap.currentExecutor();
+        Runnable resolve = () -> {
+            try {
+                ctx.serial().execute(() -> ensureIdentity(ctx));
+            } catch (RejectedExecutionException e) {
+                ctx.client().disconnect();
+            }
+        };
+        if (loop != null) {
+            loop.execute(resolve);
+        } else {
+            resolve.run();
         }
         return AuthTokenResult.AuthTokenResultSuccess;
     }
