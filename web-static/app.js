@@ -47,9 +47,9 @@
   const TYPING_EXPIRE_MS = 5000; // forget someone's typing state after this long
   const BOTTOM_SLACK_PX = 40; // "at the bottom" tolerance for auto-scroll
 
-  /** Room code from the URL: /room/<code> (URL-decoded), else the lobby. */
+  /** Room code from the URL: /room/<code> or a members-only /chat/<key> (URL-decoded), else the lobby. */
   function roomFromPath(pathname) {
-    const m = /^\/room\/([^/]+)\/?$/.exec(pathname);
+    const m = /^\/(?:room|chat)\/([^/]+)\/?$/.exec(pathname);
     if (!m) return 'lobby';
     try {
       return decodeURIComponent(m[1]);
@@ -158,7 +158,8 @@
   }
 
   function roomUrl(room) {
-    return location.origin + (room === 'lobby' ? '/' : '/room/' + encodeURIComponent(room));
+    const prefix = location.pathname.startsWith('/chat/') ? '/chat/' : '/room/';
+    return location.origin + (room === 'lobby' ? '/' : prefix + encodeURIComponent(room));
   }
 
   function errorText(error, fallback) {
@@ -514,6 +515,25 @@
     if (!data || !sameRoom(data.room)) return;
     addSystemLine((data.username || 'Someone') + ' left', 'system leave');
     setTyper(data, false);
+  });
+
+  // seed 003: the room's creator removed someone (maybe us).
+  socket.on('user_kicked', (data) => {
+    if (!data || !sameRoom(data.room)) return;
+    if (state.publicToken && data.kicked_user_id === state.publicToken) {
+      state.joined = false;
+      addSystemLine(data.message || 'You were removed from the room.', 'system leave');
+      showError(data.message || 'You were removed from the room.');
+      return;
+    }
+    addSystemLine('A user was removed from the room.', 'system leave');
+  });
+
+  socket.on('room_deleted', (data) => {
+    if (!data || !sameRoom(data.room)) return;
+    state.joined = false;
+    addSystemLine(data.message || 'The room was deleted.', 'system leave');
+    showError(data.message || 'The room was deleted.');
   });
 
   socket.on('presence', (data) => {

@@ -3,6 +3,7 @@ package dev.chatserver;
 import dev.chatserver.auth.AccountService;
 import dev.chatserver.auth.AuthRoutes;
 import dev.chatserver.auth.PasswordHasher;
+import dev.chatserver.auth.RequestAuth;
 import dev.chatserver.auth.SessionService;
 import dev.chatserver.auth.SocketAuth;
 import dev.chatserver.auth.TotpService;
@@ -20,6 +21,8 @@ import dev.chatserver.realtime.LocalBroadcaster;
 import dev.chatserver.realtime.RoomRegistry;
 import dev.chatserver.realtime.SessionRegistry;
 import dev.chatserver.realtime.SocketGateway;
+import dev.chatserver.rooms.AccountRoomRoutes;
+import dev.chatserver.rooms.RoomAccess;
 import dev.chatserver.rooms.RoomService;
 import dev.chatserver.store.BanDao;
 import dev.chatserver.store.Database;
@@ -81,8 +84,9 @@ public final class ChatServer implements AutoCloseable {
         SessionRegistry sessions = new SessionRegistry();
         RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin());
         RateLimiter limiter = new MemoryRateLimiter(clock);
+        RoomAccess access = new RoomAccess(jdbi);
         ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions, dispatcher,
-                clock, config.messageMaxChars(), limiter, config.messagesPerMinute());
+                clock, config.messageMaxChars(), limiter, config.messagesPerMinute(), access);
         AlertSink alerts = config.alertWebhookUrl().isEmpty() ? (event, fields) -> { }
                 : new WebhookAlertSink(URI.create(config.alertWebhookUrl()));
         SecurityLog security = new SecurityLog(clock, alerts);
@@ -95,9 +99,12 @@ public final class ChatServer implements AutoCloseable {
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         Router router = new Router();
         router.get("/healthz", req -> HttpResponses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
-        new HistoryRoutes(messages).register(router);
-        new AuthRoutes(accounts, loginSessions, files, new CsrfGuard(origins), config.sessionCookieSecure(),
+        RequestAuth requestAuth = new RequestAuth(loginSessions, accounts);
+        CsrfGuard csrf = new CsrfGuard(origins);
+        new HistoryRoutes(messages, access, requestAuth).register(router);
+        new AuthRoutes(accounts, loginSessions, files, csrf, config.sessionCookieSecure(),
                 config.require2fa(), hash -> this.gateway.disconnectLoginSession(hash)).register(router);
+        new AccountRoomRoutes(roomService, rooms, requestAuth, csrf, files).register(router);
         this.gateway = new SocketGateway(config,
                 firstDataSeen -> new AppHttpHandler(files, origins, router, blocking, config.httpBodyMaxBytes(), firstDataSeen),
                 sessions, commands, socketAuth, rooms, bans, blocking, clock);

@@ -17,9 +17,14 @@ public final class HistoryRoutes {
     /** Largest page, messages. */
     public static final int MAX_LIMIT = 200;
     private final MessageDao messages;
+    private final dev.chatserver.rooms.RoomAccess access;
+    private final dev.chatserver.auth.RequestAuth auth;
 
-    public HistoryRoutes(MessageDao messages) {
+    /** @param access who may read which room; @param auth who the request comes from */
+    public HistoryRoutes(MessageDao messages, dev.chatserver.rooms.RoomAccess access, dev.chatserver.auth.RequestAuth auth) {
         this.messages = messages;
+        this.access = access;
+        this.auth = auth;
     }
 
     /** Registers the routes. */
@@ -34,6 +39,9 @@ public final class HistoryRoutes {
      */
     FullHttpResponse history(HttpRequestData req) {
         String room = RoomService.validateCode(req.queryParam("room"));
+        if (!access.canRead(auth.token(req), room)) {
+            throw new ChatException("room_not_found", "no such room", 404); // members-only rooms look absent to others
+        }
         long before = parseLong(req.queryParam("before"), Long.MAX_VALUE, "before");
         long limit = parseLong(req.queryParam("limit"), 50, "limit");
         if (limit < 1 || limit > MAX_LIMIT) {

@@ -61,6 +61,11 @@ public final class IdentityService {
         return new Resolved(new Identity(token, publicToken, name, false), suggested);
     }
 
+    /** The secret token behind a public token (or an account id given as digits), if any. */
+    public Optional<String> secretOfPublic(String publicTokenOrUserId) {
+        return tokens.secretOfPublic(publicTokenOrUserId);
+    }
+
     /**
      * Stores a chosen name. @return the renamed identity
      * @throws ChatException {@code invalid_username}

@@ -31,6 +31,7 @@ public final class ChatCommands {
     private final Clock clock;
     private final int messageMaxChars;
     private final SessionRegistry sessions;
+    private final dev.chatserver.rooms.RoomAccess access;
     private final dev.chatserver.security.RateLimiter limiter;
     private final int messagesPerMinute;
 
@@ -42,7 +43,9 @@ public final class ChatCommands {
      */
     public ChatCommands(IdentityService identities, RoomService roomService, RoomRegistry rooms, MessageWriter writer,
                         BanService bans, SessionRegistry sessions, Executor dispatcher, Clock clock,
-                        int messageMaxChars, dev.chatserver.security.RateLimiter limiter, int messagesPerMinute) {
+                        int messageMaxChars, dev.chatserver.security.RateLimiter limiter, int messagesPerMinute,
+                        dev.chatserver.rooms.RoomAccess access) {
+        this.access = access;
         this.sessions = sessions;
         this.limiter = limiter;
         this.messagesPerMinute = messagesPerMinute;
@@ -74,6 +77,7 @@ public final class ChatCommands {
             case STOP_TYPING -> CompletableFuture.completedFuture(typing(ctx, payload, false));
             case CREATE_ROOM -> CompletableFuture.completedFuture(createRoom(ctx, payload));
             case SET_USERNAME -> CompletableFuture.completedFuture(setUsername(ctx, payload));
+            case KICK_USER -> CompletableFuture.completedFuture(kick(ctx, payload));
         };
     }
 
@@ -98,6 +102,9 @@ public final class ChatCommands {
         Long afterId = optLong(p, "last_id");
         boolean create = ctx.dialect() == Dialect.S001 || ctx.dialect() == Dialect.S004;
         roomService.ensure(code, ctx.identity().token(), create);
+        if (!access.canRead(ctx.identity().token(), code)) {
+            throw new ChatException("not_member", "this room is for its members; join it with its key first", 403);
+        }
         if (rooms.isMember(ctx, code)) {
             rooms.leave(ctx, code); // a re-join is a fresh join: new history
         }
@@ -141,6 +148,32 @@ public final class ChatCommands {
         }
         MessageRow row = new MessageRow(0, code, me.token(), me.publicToken(), me.username(), text, "chat", ctx.ip(), clock.millis());
         return writer.submit(row).thenApplyAsync(rooms::broadcast, dispatcher);
+    }
+
+    /** seed 003: {@code kick_user {room, target_user_id}}, by the room's creator or an admin. */
+    private Map<String, Object> kick(SessionContext ctx, JsonNode p) {
+        String code = roomOf(p, ctx, true);
+        requireMember(ctx, code);
+        if (!ctx.admin() && !roomService.isCreator(code, ctx.identity().token())) {
+            throw new ChatException("not_allowed", "only the room's creator can kick", 403);
+        }
+        JsonNode t = p == null ? null : p.get("target_user_id");
+        if (t == null || t.isNull() || !(t.isTextual() || t.isIntegralNumber())) {
+            throw ChatException.badRequest("kick_user needs {room, target_user_id}");
+        }
+        String target = t.asText();
+        if (target.equals(ctx.identity().publicToken())) {
+            throw ChatException.badRequest("you cannot kick yourself");
+        }
+        String targetToken = identities.secretOfPublic(target).orElse(null);
+        if (targetToken != null) {
+            roomService.removeMember(code, targetToken);
+        }
+        int n = rooms.kick(code, target, "You were removed from the room by " + ctx.identity().username());
+        if (n == 0 && targetToken == null) {
+            throw new ChatException("user_not_found", "no such user in this room", 404);
+        }
+        return Map.of("room", code, "kicked_user_id", target, "sockets", n);
     }
 
     private Map<String, Object> typing(SessionContext ctx, JsonNode p, boolean typing) {

@@ -20,7 +20,9 @@ public enum Command {
     /** seed 002 {@code create_room} (6-character uppercase id). */
     CREATE_ROOM("create_room"),
     /** seed 000 "registration events": {@code set_username}, {@code register}. */
-    SET_USERNAME("set_username", "register");
+    SET_USERNAME("set_username", "register"),
+    /** seed 003 {@code kick_user {room, target_user_id}}: room creator (or admin) only. */
+    KICK_USER("kick_user");
 
     private final String[] eventNames;
 

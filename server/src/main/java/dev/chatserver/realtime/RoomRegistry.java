@@ -188,6 +188,56 @@ public final class RoomRegistry {
         return payload;
     }
 
+    /**
+     * Removes every socket of an identity from a room (seed 003 kick) and tells the room, the kicked sockets
+     * included, {@code user_kicked {kicked_user_id, message, room}}.
+     * @return sockets removed
+     */
+    public int kick(String code, String targetPublicToken, String message) {
+        RoomState st = rooms.get(code);
+        if (st == null) {
+            return 0;
+        }
+        synchronized (st) {
+            List<SessionContext> kicked = st.members.values().stream()
+                    .filter(m -> m.identity().publicToken().equals(targetPublicToken)).toList();
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("room", code);
+            p.put("kicked_user_id", targetPublicToken);
+            p.put("message", message);
+            for (SessionContext m : st.members.values()) {
+                m.client().sendEvent("user_kicked", p);
+            }
+            for (SessionContext k : kicked) {
+                st.members.remove(k.sessionId());
+                k.left(code);
+            }
+            if (!kicked.isEmpty()) {
+                broadcaster.send(st.members.values(), Outbound.PRESENCE, presence(code, users(st)));
+            }
+            if (st.members.isEmpty()) {
+                close(st);
+            }
+            return kicked.size();
+        }
+    }
+
+    /** Tells every socket of a deleted room {@code room_deleted {room, message}} and removes them all. */
+    public void deleteRoom(String code, String message) {
+        RoomState st = rooms.get(code);
+        if (st == null) {
+            return;
+        }
+        synchronized (st) {
+            for (SessionContext m : st.members.values()) {
+                m.client().sendEvent("room_deleted", Map.of("room", code, "message", message));
+                m.left(code);
+            }
+            st.members.clear();
+            close(st);
+        }
+    }
+
     /** {@code user_typing} (or 004's {@code typing}/{@code stop_typing}) to the other users of the room. */
     public void typing(SessionContext ctx, String code, boolean typing) {
         RoomState st = rooms.get(code);

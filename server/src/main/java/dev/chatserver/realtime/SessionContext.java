@@ -8,8 +8,8 @@ import java.util.UUID;
 
 /**
  * One live socket: its client handle, IP, identity, dialect, rooms and the serial executor that runs its
- * events in arrival order off the Netty event loop. Fields other than the volatile ones are touched only
- * from that serial executor.
+ * events in arrival order off the Netty event loop. The room set is synchronised: moderation (kick, room
+ * deletion) changes it from other threads.
  */
 public final class SessionContext {
     private final SocketIOClient client;
@@ -25,8 +25,8 @@ public final class SessionContext {
     private volatile String loginSessionHash;
     private volatile boolean admin;
     private final Set<String> rooms = new LinkedHashSet<>();
-    private String lastRoom;
-    private boolean everJoined;
+    private volatile String lastRoom;
+    private volatile boolean everJoined;
 
     /**
      * @param client         netty-socketio client
@@ -128,9 +128,11 @@ public final class SessionContext {
         return admin;
     }
 
-    /** Rooms joined, in join order (serial executor only). */
-    public Set<String> rooms() {
-        return rooms;
+    /** Rooms joined, in join order (a snapshot: kicks and room deletions change it from other threads). */
+    public java.util.List<String> rooms() {
+        synchronized (rooms) {
+            return java.util.List.copyOf(rooms);
+        }
     }
 
     /** The room joined last, used when a message names no room. */
@@ -139,15 +141,19 @@ public final class SessionContext {
     }
 
     void joined(String room) {
-        rooms.add(room);
-        lastRoom = room;
-        everJoined = true;
+        synchronized (rooms) {
+            rooms.add(room);
+            lastRoom = room;
+            everJoined = true;
+        }
     }
 
     void left(String room) {
-        rooms.remove(room);
-        if (room.equals(lastRoom)) {
-            lastRoom = rooms.isEmpty() ? null : rooms.stream().reduce((a, b) -> b).orElse(null);
+        synchronized (rooms) {
+            rooms.remove(room);
+            if (room.equals(lastRoom)) {
+                lastRoom = rooms.isEmpty() ? null : rooms.stream().reduce((a, b) -> b).orElse(null);
+            }
         }
     }
 }

@@ -54,6 +54,67 @@ public final class RoomService {
         rooms.insertIfAbsent(new RoomRow(code, code, hostToken, clock.millis()));
     }
 
+    /** Removes a membership (kick, leave). */
+    public void removeMember(String code, String token) {
+        rooms.removeMember(code, token);
+    }
+
+    /** Adds a membership (join by key). */
+    public void addMember(String code, String token) {
+        rooms.addMember(code, token, "member", clock.millis());
+    }
+
+    /** Deletes a room with its messages. */
+    public void delete(String code) {
+        rooms.delete(code);
+    }
+
+    /** The room, if it exists. */
+    public java.util.Optional<RoomRow> find(String code) {
+        return rooms.find(code);
+    }
+
+    /** The public token of a secret token. */
+    public java.util.Optional<String> publicTokenOf(String token) {
+        return rooms.publicTokenOf(token);
+    }
+
+    /** Rooms a token belongs to. */
+    public java.util.List<RoomDao.MemberRoom> roomsOf(String token) {
+        return rooms.roomsOf(token);
+    }
+
+    /**
+     * Whether a token may kick in a room (seed 003: kick is creator-only): the room's host or an owner member.
+     */
+    public boolean isCreator(String code, String token) {
+        return rooms.find(code).map(r -> token.equals(r.hostToken())).orElse(false)
+                || rooms.role(code, token).map("owner"::equals).orElse(false);
+    }
+
+    /**
+     * Creates a members-only room with a random URL-safe key (seed 003), the creator as owner.
+     * @param name display name (1..64 characters)
+     * @return the row
+     */
+    public RoomRow createPrivate(String name, String ownerToken) {
+        String n = name == null ? "" : name.strip();
+        if (n.isEmpty() || n.length() > 64) {
+            throw ChatException.badRequest("a room name is 1-64 characters");
+        }
+        for (int attempt = 0; attempt < 20; attempt++) {
+            byte[] b = new byte[9];
+            random.nextBytes(b);
+            String key = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+            RoomRow row = new RoomRow(key, n, ownerToken, clock.millis());
+            if (rooms.insertPrivate(row) == 1) {
+                rooms.addMember(key, ownerToken, "owner", clock.millis());
+                return row;
+            }
+        }
+        throw new ChatException("internal_error", "could not allocate a room key", 500);
+    }
+
     /**
      * Creates a room with a fresh 6-character uppercase id (seed 002). @return the row
      * @param name display name, or null to use the id

@@ -26,6 +26,10 @@ public interface TokenDao {
     @SqlUpdate("UPDATE tokens SET username = :username, named = 1 WHERE token = :token")
     int rename(@Bind("token") String token, @Bind("username") String username);
 
+    /** The secret token of a public token, or of an account id. */
+    @SqlQuery("SELECT token FROM tokens WHERE public_token = :id UNION ALL SELECT token FROM users WHERE CAST(id AS TEXT) = :id LIMIT 1")
+    Optional<String> secretOfPublic(@Bind("id") String publicTokenOrUserId);
+
     /** The name most recently chosen from this IP (seed 000: name recovery for anonymous users). */
     @SqlQuery("SELECT username FROM tokens WHERE named = 1 AND last_ip = :ip ORDER BY last_seen DESC LIMIT 1")
     Optional<String> lastNamedAt(@Bind("ip") String ip);
