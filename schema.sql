@@ -87,4 +87,12 @@ CREATE TABLE IF NOT EXISTS recovery_codes (
     PRIMARY KEY (user_id, code_hash)
 );
 
+-- Users a user does not want to hear from (seed 001 blocking): their messages are not delivered to the blocker.
+CREATE TABLE IF NOT EXISTS blocks (
+    blocker_token TEXT NOT NULL,
+    blocked_token TEXT NOT NULL,
+    created_at    INTEGER NOT NULL,
+    PRIMARY KEY (blocker_token, blocked_token)
+);
+
 PRAGMA user_version = 1;

@@ -7,6 +7,7 @@ import dev.chatserver.auth.RequestAuth;
 import dev.chatserver.auth.SessionService;
 import dev.chatserver.auth.SocketAuth;
 import dev.chatserver.auth.TotpService;
+import dev.chatserver.chat.BlockService;
 import dev.chatserver.chat.HistoryRoutes;
 import dev.chatserver.chat.IdentityService;
 import dev.chatserver.config.ServerConfig;
@@ -25,6 +26,7 @@ import dev.chatserver.rooms.AccountRoomRoutes;
 import dev.chatserver.rooms.RoomAccess;
 import dev.chatserver.rooms.RoomService;
 import dev.chatserver.store.BanDao;
+import dev.chatserver.store.BlockDao;
 import dev.chatserver.store.Database;
 import dev.chatserver.store.MessageDao;
 import dev.chatserver.store.MessageWriter;
@@ -82,11 +84,12 @@ public final class ChatServer implements AutoCloseable {
         IdentityService identities = new IdentityService(jdbi.onDemand(TokenDao.class), bans, clock);
         RoomService roomService = new RoomService(jdbi.onDemand(RoomDao.class), clock);
         SessionRegistry sessions = new SessionRegistry();
-        RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin());
+        BlockService blocks = new BlockService(jdbi.onDemand(BlockDao.class), clock);
+        RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin(), blocks);
         RateLimiter limiter = new MemoryRateLimiter(clock);
         RoomAccess access = new RoomAccess(jdbi);
         ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions, dispatcher,
-                clock, config.messageMaxChars(), limiter, config.messagesPerMinute(), access);
+                clock, config.messageMaxChars(), limiter, config.messagesPerMinute(), access, blocks);
         AlertSink alerts = config.alertWebhookUrl().isEmpty() ? (event, fields) -> { }
                 : new WebhookAlertSink(URI.create(config.alertWebhookUrl()));
         SecurityLog security = new SecurityLog(clock, alerts);

@@ -32,6 +32,7 @@ public final class ChatCommands {
     private final int messageMaxChars;
     private final SessionRegistry sessions;
     private final dev.chatserver.rooms.RoomAccess access;
+    private final dev.chatserver.chat.BlockService blocks;
     private final dev.chatserver.security.RateLimiter limiter;
     private final int messagesPerMinute;
 
@@ -44,8 +45,9 @@ public final class ChatCommands {
     public ChatCommands(IdentityService identities, RoomService roomService, RoomRegistry rooms, MessageWriter writer,
                         BanService bans, SessionRegistry sessions, Executor dispatcher, Clock clock,
                         int messageMaxChars, dev.chatserver.security.RateLimiter limiter, int messagesPerMinute,
-                        dev.chatserver.rooms.RoomAccess access) {
+                        dev.chatserver.rooms.RoomAccess access, dev.chatserver.chat.BlockService blocks) {
         this.access = access;
+        this.blocks = blocks;
         this.sessions = sessions;
         this.limiter = limiter;
         this.messagesPerMinute = messagesPerMinute;
@@ -78,6 +80,8 @@ public final class ChatCommands {
             case CREATE_ROOM -> CompletableFuture.completedFuture(createRoom(ctx, payload));
             case SET_USERNAME -> CompletableFuture.completedFuture(setUsername(ctx, payload));
             case KICK_USER -> CompletableFuture.completedFuture(kick(ctx, payload));
+            case BLOCK_USER -> CompletableFuture.completedFuture(block(ctx, payload, true));
+            case UNBLOCK_USER -> CompletableFuture.completedFuture(block(ctx, payload, false));
         };
     }
 
@@ -148,6 +152,25 @@ public final class ChatCommands {
         }
         MessageRow row = new MessageRow(0, code, me.token(), me.publicToken(), me.username(), text, "chat", ctx.ip(), clock.millis());
         return writer.submit(row).thenApplyAsync(rooms::broadcast, dispatcher);
+    }
+
+    /** seed 001: {@code block_user|unblock_user {user_id}} (public token or account id). */
+    private Map<String, Object> block(SessionContext ctx, JsonNode p, boolean block) {
+        JsonNode t = p == null ? null : p.isObject() ? p.get("user_id") : p;
+        if (t == null || t.isNull() || !(t.isTextual() || t.isIntegralNumber())) {
+            throw ChatException.badRequest((block ? "block_user" : "unblock_user") + " needs {user_id}");
+        }
+        String target = identities.secretOfPublic(t.asText())
+                .orElseThrow(() -> new ChatException("user_not_found", "no such user", 404));
+        if (target.equals(ctx.identity().token())) {
+            throw ChatException.badRequest("you cannot block yourself");
+        }
+        if (block) {
+            blocks.block(ctx.identity().token(), target);
+        } else {
+            blocks.unblock(ctx.identity().token(), target);
+        }
+        return Map.of("user_id", t.asText(), "blocked", block);
     }
 
     /** seed 003: {@code kick_user {room, target_user_id}}, by the room's creator or an admin. */

@@ -22,7 +22,11 @@ public enum Command {
     /** seed 000 "registration events": {@code set_username}, {@code register}. */
     SET_USERNAME("set_username", "register"),
     /** seed 003 {@code kick_user {room, target_user_id}}: room creator (or admin) only. */
-    KICK_USER("kick_user");
+    KICK_USER("kick_user"),
+    /** seed 001 user blocking: {@code block_user {user_id}}. */
+    BLOCK_USER("block_user"),
+    /** seed 001: {@code unblock_user {user_id}}. */
+    UNBLOCK_USER("unblock_user");
 
     private final String[] eventNames;
 

@@ -32,13 +32,17 @@ public final class RoomRegistry {
     private final Broadcaster broadcaster;
     private final Clock clock;
     private final int historySize;
+    private final dev.chatserver.chat.BlockService blocks;
 
     /**
      * @param messages    history reads
      * @param broadcaster fan-out
      * @param historySize messages kept in memory and sent on join (seed 000: 200)
+     * @param blocks      who blocked whom: blocked senders' messages and typing are not delivered
      */
-    public RoomRegistry(MessageDao messages, Broadcaster broadcaster, Clock clock, int historySize) {
+    public RoomRegistry(MessageDao messages, Broadcaster broadcaster, Clock clock, int historySize,
+                        dev.chatserver.chat.BlockService blocks) {
+        this.blocks = blocks;
         this.messages = messages;
         this.broadcaster = broadcaster;
         this.clock = clock;
@@ -183,7 +187,7 @@ public final class RoomRegistry {
                 return payload;
             }
             remember(st, payload);
-            broadcaster.send(st.members.values(), Outbound.CHAT_MESSAGE, payload);
+            broadcaster.send(notBlocking(st, row.token()), Outbound.CHAT_MESSAGE, payload);
         }
         return payload;
     }
@@ -251,7 +255,8 @@ public final class RoomRegistry {
         p.put("user_id", me.publicToken());
         p.put("typing", typing);
         synchronized (st) {
-            broadcaster.send(others(st, me.token()), typing ? Outbound.TYPING : Outbound.STOP_TYPING, p);
+            List<SessionContext> to = others(st, me.token()).stream().filter(m -> !blocks.blocks(m.identity().token(), me.token())).toList();
+            broadcaster.send(to, typing ? Outbound.TYPING : Outbound.STOP_TYPING, p);
         }
     }
 
@@ -327,6 +332,13 @@ public final class RoomRegistry {
     private void close(RoomState st) {
         st.closed = true;
         rooms.remove(st.code, st);
+    }
+
+    /** Members who did not block the sender (seed 001 blocking). */
+    private java.util.Collection<SessionContext> notBlocking(RoomState st, String senderToken) {
+        boolean anyBlock = st.members.values().stream().anyMatch(m -> blocks.blocks(m.identity().token(), senderToken));
+        return anyBlock ? st.members.values().stream().filter(m -> !blocks.blocks(m.identity().token(), senderToken)).toList()
+                : st.members.values();
     }
 
     private static List<SessionContext> others(RoomState st, String token) {
