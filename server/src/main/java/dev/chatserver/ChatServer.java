@@ -106,7 +106,8 @@ public final class ChatServer implements AutoCloseable {
         CsrfGuard csrf = new CsrfGuard(origins);
         new HistoryRoutes(messages, access, requestAuth).register(router);
         new AuthRoutes(accounts, loginSessions, files, csrf, config.sessionCookieSecure(),
-                config.require2fa(), hash -> this.gateway.disconnectLoginSession(hash)).register(router);
+                config.require2fa(), hash -> this.gateway.disconnectLoginSession(hash),
+                (token, name) -> this.gateway.renameIdentity(token, name)).register(router);
         new AccountRoomRoutes(roomService, rooms, requestAuth, csrf, files).register(router);
         this.gateway = new SocketGateway(config,
                 firstDataSeen -> new AppHttpHandler(files, origins, router, blocking, config.httpBodyMaxBytes(), firstDataSeen),

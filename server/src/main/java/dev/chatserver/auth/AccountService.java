@@ -195,16 +195,18 @@ public final class AccountService {
             }
             prefsJson = prefs.toString();
         }
+        String newHash = null;
         if (newPassword != null && !newPassword.isEmpty()) {
             if (currentPassword == null || !hasher.verify(currentPassword, user.passwordHash())) {
                 security.event("password_change_failure", ip, user.username(), false);
                 throw new ChatException("invalid_credentials", "the current password is wrong", 403);
             }
             checkPassword(username, newPassword);
-            users.updatePassword(user.id(), hasher.hash(newPassword));
+            newHash = hasher.hash(newPassword);
         }
         String finalPrefs = prefsJson;
-        jdbi.useTransaction(h -> {
+        String finalHash = newHash;
+        jdbi.useTransaction(h -> { // every check before any write: nothing is half applied
             UserDao u = h.attach(UserDao.class);
             Optional<UserRow> other = u.byUsername(username);
             if (other.isPresent() && other.get().id() != user.id()) {
@@ -212,6 +214,9 @@ public final class AccountService {
             }
             u.updateProfile(user.id(), username, mail, finalPrefs);
             h.attach(TokenDao.class).rename(user.token(), username);
+            if (finalHash != null) {
+                u.updatePassword(user.id(), finalHash);
+            }
         });
         return users.byId(user.id()).orElseThrow();
     }
@@ -244,7 +249,7 @@ public final class AccountService {
         }
         String e = email.strip();
         if (e.length() > 254 || !e.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
-            throw ChatException.badRequest("that email address does not look right");
+            throw new ChatException("invalid_email", "that email address does not look right");
         }
         return e;
     }

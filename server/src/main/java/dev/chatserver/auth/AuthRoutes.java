@@ -39,12 +39,16 @@ public final class AuthRoutes {
     private final boolean secureCookie;
     private final boolean require2fa;
     private final Consumer<String> onSessionRevoked;
+    private final java.util.function.BiConsumer<String, String> onRenamed;
 
     /**
      * @param onSessionRevoked called with the SHA-256 of a revoked session id: live sockets of it are dropped
+     * @param onRenamed        called with (chat token, new name) after a profile rename: live sockets follow
      */
     public AuthRoutes(AccountService accounts, SessionService sessions, StaticFiles files, CsrfGuard csrf,
-                      boolean secureCookie, boolean require2fa, Consumer<String> onSessionRevoked) {
+                      boolean secureCookie, boolean require2fa, Consumer<String> onSessionRevoked,
+                      java.util.function.BiConsumer<String, String> onRenamed) {
+        this.onRenamed = onRenamed;
         this.accounts = accounts;
         this.sessions = sessions;
         this.files = files;
@@ -97,6 +101,7 @@ public final class AuthRoutes {
                 throw new ChatException("password_mismatch", "the passwords do not match");
             }
             UserRow user = accounts.register(f.get("username"), f.get("password"), f.get("email"), req.ip());
+            revokeCurrent(req);
             String id = sessions.create(user.id(), "full", req.ip());
             FullHttpResponse r = done(req, require2fa ? "/2fa/setup" : "/", Map.of("username", user.username(), "is_admin", user.isAdmin()));
             HttpResponses.setCookie(r, SessionService.COOKIE, id, sessions.ttlMs() / 1000, secureCookie);
@@ -178,6 +183,14 @@ public final class AuthRoutes {
             }
             UserRow updated = accounts.updateProfile(user, f.get("username"), f.get("email"), f.get("new_password"),
                     f.get("current_password"), prefs, req.ip());
+            String newPassword = f.get("new_password");
+            if (newPassword != null && !newPassword.isEmpty()) { // other sessions (a thief's) end with the old password
+                String current = req.cookie(SessionService.COOKIE);
+                sessions.revokeOthers(user.id(), current == null ? null : SessionService.hash(current)).forEach(onSessionRevoked);
+            }
+            if (!updated.username().equals(user.username())) {
+                onRenamed.accept(updated.token(), updated.username());
+            }
             return done(req, "/profile?saved=1", Map.of("username", updated.username()));
         });
     }

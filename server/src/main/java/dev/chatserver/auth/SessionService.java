@@ -69,6 +69,22 @@ public final class SessionService {
         }
     }
 
+    /**
+     * Revokes every session of an account except one (after a password change).
+     * @param keepHash the hash of the session to keep, or null for none
+     * @return hashes of the revoked sessions (their live sockets should be dropped)
+     */
+    public java.util.List<String> revokeOthers(long userId, String keepHash) {
+        java.util.List<String> revoked = new java.util.ArrayList<>();
+        for (String h : users.sessionHashesOf(userId)) {
+            if (!h.equals(keepHash)) {
+                users.deleteSession(h);
+                revoked.add(h);
+            }
+        }
+        return revoked;
+    }
+
     /** SHA-256 of a raw id, hex: the stored form (also how live sockets remember their session). */
     public static String hash(String rawId) {
         try {

@@ -181,6 +181,14 @@ public final class SocketGateway implements AutoCloseable {
                 : AuthorizationResult.SUCCESSFUL_AUTHORIZATION;
     }
 
+    /** An account renamed on its profile: its live sockets speak under the new name, and their rooms see it. */
+    public void renameIdentity(String token, String newName) {
+        for (SessionContext ctx : sessions.forToken(token)) {
+            ctx.identity(ctx.identity().renamed(newName));
+            rooms.presenceChanged(ctx);
+        }
+    }
+
     /** Drops every live socket of a banned token, telling it why. */
     private void disconnectToken(String token) {
         for (SessionContext ctx : sessions.forToken(token)) {

@@ -71,6 +71,9 @@ public interface UserDao {
     @SqlUpdate("DELETE FROM sessions WHERE user_id = :user")
     int deleteSessionsOf(@Bind("user") long userId);
 
+    @SqlQuery("SELECT id_hash FROM sessions WHERE user_id = :user")
+    List<String> sessionHashesOf(@Bind("user") long userId);
+
     @SqlUpdate("DELETE FROM sessions WHERE expires_at <= :now")
     int deleteExpiredSessions(@Bind("now") long now);
 
