@@ -14,8 +14,10 @@
  *   create_room  {}                           "Create room", then go to /room/<room_id>
  *
  * Server -> client:
- *   identity     {token, public_token, username, named, suggested_username}
- *                token saved to localStorage "chat.token" and presented on the next connect
+ *   identity     {token, public_token, username, named, suggested_username, account}
+ *                anonymous: token saved to localStorage "chat.token" and presented on the next connect;
+ *                signed in (login session cookie): token is null and account is {username, is_admin}:
+ *                nothing is stored and the name form is hidden (accounts rename on /profile)
  *   history      {room, messages, replay}  replay=false: clear and render; true: append
  *   message      a chat message {id, room, username, message|text, kind, created_at, public_token...}
  *   user_joined / user_left  {room, username, public_token, ...}  -> system line
@@ -24,12 +26,17 @@
  *   room_created {room_id, code, name}
  *   error        {code, message, event}
  *
+ * Account area (header #account): /static/auth.js (window.ChatAccount) loads GET /api/me and shows
+ * "Signed in as <name>" + Profile + Sign out, or Sign in + Register; an account that must still set up
+ * two-factor authentication is sent to /2fa/setup.
+ *
  * Security: every piece of user-provided text is inserted with textContent/createTextNode,
  * never as HTML. The page runs under CSP default-src 'self' (no inline script or style).
  *
  * Element ids used by tests: #messages (.msg[data-id] with .author and .text), #message-input,
  * #send-button, #name-input, #set-name-button, #presence (li.user), #presence-count, #typing,
- * #room-code, #status, #create-room, #join-code, #join-button, #error.
+ * #room-code, #status, #create-room, #join-code, #join-button, #error, #name-panel, #account,
+ * #account-name, #account-profile, #account-logout, #account-login, #account-register.
  */
 (function () {
   'use strict';
@@ -76,6 +83,7 @@
     typers: new Map(), // user key -> {username, timer}
     creatingRoom: false,
     banned: false,
+    account: null, // {username, is_admin} when signed in (from `identity`), else null
   };
 
   // ---------------------------------------------------------------- DOM
@@ -99,6 +107,7 @@
     composer: $('composer'),
     messageInput: $('message-input'),
     sendButton: $('send-button'),
+    namePanel: $('name-panel'),
     nameForm: $('name-form'),
     nameInput: $('name-input'),
     setNameButton: $('set-name-button'),
@@ -393,7 +402,7 @@
   function joinRoom(isReconnect) {
     const payload = { room: state.room };
     const storedName = storageGet(NAME_KEY);
-    if (storedName) payload.username = storedName;
+    if (storedName && !state.account) payload.username = storedName; // accounts keep their name
     if (isReconnect && state.lastId !== null) payload.last_id = state.lastId;
     state.joined = false;
     state.historySeen = false;
@@ -473,9 +482,18 @@
   socket.io.on('reconnect_attempt', () => setStatus('reconnecting'));
   socket.io.on('reconnect_failed', () => setStatus('disconnected'));
 
+  /** Signed in: the account's name is fixed here (it changes on /profile), so no name form. */
+  function setAccountMode(signedIn) {
+    el.namePanel.hidden = signedIn;
+  }
+
   socket.on('identity', (data) => {
     if (!data || typeof data !== 'object') return;
-    if (data.token) {
+    state.account = data.account && typeof data.account === 'object' ? data.account : null;
+    setAccountMode(!!state.account);
+    // Signed in, the login session (HttpOnly cookie) is the credential and token is null: nothing to
+    // keep; an anonymous token stored earlier stays for when this browser signs out.
+    if (!state.account && data.token) {
       state.token = data.token;
       storageSet(TOKEN_KEY, data.token);
       socket.auth.token = data.token; // present it on automatic reconnects too
@@ -559,6 +577,14 @@
 
   socket.on('error', (data) => {
     const err = data && typeof data === 'object' ? data : { message: String(data) };
+    if (err.code === '2fa_required') {
+      location.href = '/2fa/setup'; // this server requires two-factor authentication first
+      return;
+    }
+    if (err.code === 'login_required') {
+      location.href = '/login' + (inLobby ? '' : '?next=' + encodeURIComponent('/room/' + state.room));
+      return;
+    }
     if (err.code === 'banned') {
       state.banned = true;
       setStatus('disconnected');
@@ -799,4 +825,16 @@
   document.title = (inLobby ? 'Lobby' : state.room) + ' · Chat';
   el.nameInput.value = storageGet(NAME_KEY) || '';
   setStatus('connecting');
+
+  // Account area: filled by auth.js from /api/me (absent auth.js: the chat still works).
+  if (window.ChatAccount) {
+    window.ChatAccount.load().then((me) => {
+      if (!me || !me.logged_in) return;
+      if (me.must_setup_2fa) {
+        location.href = '/2fa/setup';
+        return;
+      }
+      setAccountMode(true);
+    });
+  }
 })();
