@@ -33,7 +33,8 @@
     invalid_code: 'That code is not valid, or it was already used. Wait for the next code and try again.',
     login_required: 'Please sign in first.',
     csrf_failed: 'The request was refused for security reasons. Reload the page and try again.',
-    bad_request: 'Something in the form is not valid (for example the email address). Please check it and try again.',
+    bad_request: 'Something in the form is not valid. Please check it and try again.',
+    invalid_email: 'That email address does not look right.',
     account_name: 'Accounts change their name on the profile page.',
     network: 'Could not reach the server. Check your connection and try again.',
   };
