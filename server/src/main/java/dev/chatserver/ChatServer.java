@@ -33,6 +33,7 @@ import dev.chatserver.store.MessageWriter;
 import dev.chatserver.store.RoomDao;
 import dev.chatserver.security.AlertSink;
 import dev.chatserver.security.CsrfGuard;
+import dev.chatserver.security.LogAlertSink;
 import dev.chatserver.security.MemoryRateLimiter;
 import dev.chatserver.security.RateLimiter;
 import dev.chatserver.security.SecurityLog;
@@ -90,7 +91,7 @@ public final class ChatServer implements AutoCloseable {
         RoomAccess access = new RoomAccess(jdbi);
         ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions, dispatcher,
                 clock, config.messageMaxChars(), limiter, config.messagesPerMinute(), access, blocks);
-        AlertSink alerts = config.alertWebhookUrl().isEmpty() ? (event, fields) -> { }
+        AlertSink alerts = config.alertWebhookUrl().isEmpty() ? new LogAlertSink()
                 : new WebhookAlertSink(URI.create(config.alertWebhookUrl()));
         SecurityLog security = new SecurityLog(clock, alerts);
         AccountService accounts = new AccountService(jdbi, new PasswordHasher(config.bcryptCost()), new TotpService(clock),

@@ -183,7 +183,8 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
                     r = HttpResponses.error(e);
                 } catch (Exception e) {
                     log.error("{} {} failed", req.method(), q.path(), e);
-                    r = HttpResponses.error(new ChatException("internal_error", "internal error; it has been logged", 500));
+                    r = wantsHtml(req) ? page(HttpResponseStatus.INTERNAL_SERVER_ERROR, "500.html", "Something went wrong")
+                            : HttpResponses.error(new ChatException("internal_error", "internal error; it has been logged", 500));
                 }
                 if (head) {
                     r.content().clear();
@@ -246,11 +247,20 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
             HttpResponses.send(ctx.channel(), HttpResponses.error(new ChatException("not_found", "no such endpoint", 404)), keepAlive);
             return;
         }
-        Optional<StaticFiles.Asset> page = files.get("404.html");
-        byte[] body = page.map(StaticFiles.Asset::body).orElse(("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<title>Not found</title></head><body><h1>Not found</h1><p><a href=\"/\">Go to the lobby</a></p></body></html>")
-                .getBytes(StandardCharsets.UTF_8));
-        HttpResponses.send(ctx.channel(), HttpResponses.of(HttpResponseStatus.NOT_FOUND, body, "text/html; charset=utf-8"), keepAlive);
+        HttpResponses.send(ctx.channel(), page(HttpResponseStatus.NOT_FOUND, "404.html", "Not found"), keepAlive);
+    }
+
+    /** The custom error page (seed 001: 404.html, 500.html), or a plain one; never a stack trace. */
+    private FullHttpResponse page(HttpResponseStatus status, String file, String title) {
+        byte[] body = files.get(file).map(StaticFiles.Asset::body).orElse(("<!doctype html><html lang=\"en\"><head>"
+                + "<meta charset=\"utf-8\"><title>" + title + "</title></head><body><h1>" + title
+                + "</h1><p><a href=\"/\">Go to the lobby</a></p></body></html>").getBytes(StandardCharsets.UTF_8));
+        return HttpResponses.of(status, body, "text/html; charset=utf-8");
+    }
+
+    private static boolean wantsHtml(HttpRequest req) {
+        String accept = req.headers().get(HttpHeaderNames.ACCEPT, "");
+        return accept.contains("text/html");
     }
 
     private static String ip(ChannelHandlerContext ctx) {
