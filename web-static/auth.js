@@ -302,7 +302,8 @@
       $('already-on').hidden = true;
       $('setup-loading').hidden = false;
       showError('');
-      const res = await api('POST', '/2fa/setup', {});
+      const pw = $('reauth-password') ? $('reauth-password').value : '';
+      const res = await api('POST', '/2fa/setup', pw ? { password: pw } : {});
       $('setup-loading').hidden = true;
       if (!res.ok) {
         if (res.status === 401) {
@@ -310,6 +311,10 @@
           return;
         }
         showError(apiErrorText(res.error));
+        if (res.error && res.error.code === 'invalid_credentials') {
+          $('already-on').hidden = false; // ask for the password again
+          return;
+        }
         $('retry-setup').hidden = false;
         return;
       }

@@ -145,6 +145,21 @@ public final class AccountService {
     }
 
     /**
+     * Confirms the password of a signed-in user before a sensitive change (counts toward the login limit).
+     * @throws ChatException {@code invalid_credentials} (403) or {@code rate_limited}
+     */
+    public void reauthenticate(UserRow user, String password, String ip) {
+        try {
+            checkPassword(user.username(), password, ip);
+        } catch (ChatException e) {
+            if (e.code().equals("invalid_credentials")) {
+                throw new ChatException("invalid_credentials", "the password is wrong", 403);
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Starts TOTP setup: a new pending secret. @return {@code [secret, qrDataUri, otpauthUri]}
      */
     public String[] startTotp(UserRow user, String issuer) {

@@ -198,6 +198,9 @@ public final class AuthRoutes {
     private FullHttpResponse startTotp(HttpRequestData req) {
         csrf.check(req);
         UserRow user = requireUser(req);
+        if (user.twoFactor()) { // replacing the authenticator: a stolen session alone must not do it
+            accounts.reauthenticate(user, req.fields().get("password"), req.ip());
+        }
         String[] s = accounts.startTotp(user, "chat-server");
         return HttpResponses.json(HttpResponseStatus.OK, Map.of("ok", true, "data",
                 Map.of("secret", s[0], "qr", s[1], "otpauth", s[2])));

@@ -144,6 +144,9 @@ class AccountsEndToEndTest {
         JSONArray recovery = confirmed.getJSONObject("data").getJSONArray("recovery_codes");
         assertEquals(10, recovery.length());
 
+        // replacing the authenticator needs the password, not just the session
+        assertEquals(403, s.postJson("/2fa/setup", new JSONObject()).statusCode());
+        assertEquals(403, s.postJson("/2fa/setup", new JSONObject().put("password", "not the password")).statusCode());
         HttpSession login = http();
         JSONObject pw = new JSONObject(login.postJson("/login", new JSONObject().put("username", "totpuser").put("password", PW)).body());
         assertTrue(pw.getJSONObject("data").getBoolean("mfa_required"));
