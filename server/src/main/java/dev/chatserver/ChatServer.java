@@ -103,6 +103,14 @@ public final class ChatServer implements AutoCloseable {
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         Router router = new Router();
         router.get("/healthz", req -> HttpResponses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
+        router.get("/readyz", req -> { // ready = the database answers
+            try {
+                database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+                return HttpResponses.json(HttpResponseStatus.OK, Map.of("status", "ready"));
+            } catch (RuntimeException e) {
+                return HttpResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, Map.of("status", "database unreachable"));
+            }
+        });
         RequestAuth requestAuth = new RequestAuth(loginSessions, accounts);
         CsrfGuard csrf = new CsrfGuard(origins);
         new HistoryRoutes(messages, access, requestAuth).register(router);

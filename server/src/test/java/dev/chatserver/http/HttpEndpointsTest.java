@@ -122,7 +122,8 @@ class HttpEndpointsTest {
     }
 
     @Test
-    void healthz() throws Exception {
+    void healthzAndReadyz() throws Exception {
         assertEquals("ok", new JSONObject(get("/healthz").body()).getString("status"));
+        assertEquals("ready", new JSONObject(get("/readyz").body()).getString("status"));
     }
 }
