@@ -40,7 +40,16 @@ public final class AdminLiveView implements AutoCloseable {
         this.auth = auth;
         namespace.addAuthTokenListener((data, client) -> admin(client).isPresent() ? AuthTokenResult.AuthTokenResultSuccess
                 : new AuthTokenResult(false, Map.of("message", "admin_required")));
-        namespace.addConnectListener(c -> pushAnyway = true);
+        // netty-socketio 2.0.14 does not always consult a namespace's auth listener (a CONNECT without an auth
+        // payload skips it), so the connect listener checks again and drops a socket without an admin session.
+        namespace.addConnectListener(c -> {
+            if (admin(c).isEmpty()) {
+                c.sendEvent("admin_logged_out", Map.of());
+                c.disconnect();
+            } else {
+                pushAnyway = true;
+            }
+        });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "admin-live");
             t.setDaemon(true);
