@@ -86,7 +86,7 @@ public final class LogQuery {
             args.put("ip", f.ip());
         }
         if (f.token() != null) {
-            sql.append(" AND m.token IN (SELECT token FROM tokens WHERE token = :token OR public_token = :token)");
+            sql.append(" AND (m.token = :token OR m.token IN (SELECT token FROM tokens WHERE public_token = :token))");
             args.put("token", f.token());
         }
         if (f.room() != null) {
