@@ -46,12 +46,72 @@ CREATE INDEX IF NOT EXISTS messages_room_id ON messages (room, id);
 CREATE INDEX IF NOT EXISTS messages_token ON messages (token);
 CREATE INDEX IF NOT EXISTS messages_created ON messages (created_at);
 
--- Tokens banned from the service (seed 000).
+-- Tokens banned from the service (seed 000). Kept for databases of seed 000; its rows are copied into bans.
 CREATE TABLE IF NOT EXISTS banned (
     token      TEXT PRIMARY KEY,
     reason     TEXT,
     created_at INTEGER NOT NULL
 );
+
+-- Bans (admin panel): a secret token, an account (its chat token) or an IP; expires_at NULL = permanent.
+CREATE TABLE IF NOT EXISTS bans (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL,                -- 'token', 'account' or 'ip'
+    value      TEXT NOT NULL,                -- secret token (token, account) or IP address
+    reason     TEXT,
+    banned_by  TEXT,                         -- admin who banned
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    UNIQUE (kind, value)
+);
+INSERT OR IGNORE INTO bans (kind, value, reason, banned_by, created_at)
+    SELECT 'token', token, reason, NULL, created_at FROM banned;
+
+-- Users muted in a room until a time (admin panel): their messages there are refused with 'muted'.
+CREATE TABLE IF NOT EXISTS mutes (
+    room       TEXT NOT NULL,
+    token      TEXT NOT NULL,
+    until      INTEGER NOT NULL,
+    reason     TEXT,
+    muted_by   TEXT,
+    PRIMARY KEY (room, token)
+);
+
+-- Admin sessions (cookie chat_admin): only the SHA-256 of the random id is stored.
+CREATE TABLE IF NOT EXISTS admin_sessions (
+    id_hash    TEXT PRIMARY KEY,
+    admin      TEXT NOT NULL,                -- CHAT_ADMIN_USER, or the username of an admin account
+    ip         TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+
+-- Every admin action: who, what, target, reason, when (shown at /admin/audit).
+CREATE TABLE IF NOT EXISTS audit_log (
+    id      INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    admin   TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    target  TEXT,
+    reason  TEXT,
+    details TEXT                             -- JSON object
+);
+CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at);
+
+-- Full-text index of message texts for the admin log search (trigram: substrings, any script).
+-- External content: the text lives only in messages; triggers keep the index in step.
+CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5 (text, content = 'messages', content_rowid = 'id', tokenize = 'trigram');
+CREATE TRIGGER IF NOT EXISTS messages_fts_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS messages_fts_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE INDEX IF NOT EXISTS messages_ip ON messages (sender_ip);
 
 -- Registered accounts (seeds 001, 003, 004). Each account chats as its own token (tokens.token).
 CREATE TABLE IF NOT EXISTS users (

@@ -547,6 +547,13 @@
     addSystemLine('A user was removed from the room.', 'system leave');
   });
 
+  // An admin moved this socket to another room (the server already joined it there): follow it.
+  socket.on('moved', (data) => {
+    if (!data || typeof data.to !== 'string') return;
+    state.joined = false;
+    location.href = roomUrl(data.to);
+  });
+
   socket.on('room_deleted', (data) => {
     if (!data || !sameRoom(data.room)) return;
     state.joined = false;

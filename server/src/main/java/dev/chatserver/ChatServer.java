@@ -1,5 +1,13 @@
 package dev.chatserver;
 
+import dev.chatserver.admin.AdminAuth;
+import dev.chatserver.admin.AdminDao;
+import dev.chatserver.admin.AdminLiveView;
+import dev.chatserver.admin.AdminPassword;
+import dev.chatserver.admin.AdminRoutes;
+import dev.chatserver.admin.AuditLog;
+import dev.chatserver.admin.LogQuery;
+import dev.chatserver.admin.Stats;
 import dev.chatserver.auth.AccountService;
 import dev.chatserver.auth.AuthRoutes;
 import dev.chatserver.auth.PasswordHasher;
@@ -17,6 +25,8 @@ import dev.chatserver.http.OriginPolicy;
 import dev.chatserver.http.Router;
 import dev.chatserver.http.StaticFiles;
 import dev.chatserver.moderation.BanService;
+import dev.chatserver.moderation.MuteService;
+import dev.chatserver.store.MuteDao;
 import dev.chatserver.realtime.ChatCommands;
 import dev.chatserver.realtime.LocalBroadcaster;
 import dev.chatserver.realtime.RoomRegistry;
@@ -64,6 +74,7 @@ public final class ChatServer implements AutoCloseable {
     private final ExecutorService dispatcher;
     private SocketGateway gateway;
     private final BanService bans;
+    private AdminLiveView live;
     private boolean closed;
 
     /** Opens the database (creating it from schema.sql) and builds everything; nothing listens yet. */
@@ -89,8 +100,9 @@ public final class ChatServer implements AutoCloseable {
         RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin(), blocks);
         RateLimiter limiter = new MemoryRateLimiter(clock);
         RoomAccess access = new RoomAccess(jdbi);
+        MuteService mutes = new MuteService(jdbi.onDemand(MuteDao.class), clock);
         ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions, dispatcher,
-                clock, config.messageMaxChars(), limiter, config.messagesPerMinute(), access, blocks);
+                clock, config.messageMaxChars(), limiter, config.messagesPerMinute(), access, blocks, mutes);
         AlertSink alerts = config.alertWebhookUrl().isEmpty() ? new LogAlertSink()
                 : new WebhookAlertSink(URI.create(config.alertWebhookUrl()));
         SecurityLog security = new SecurityLog(clock, alerts);
@@ -118,9 +130,20 @@ public final class ChatServer implements AutoCloseable {
                 config.require2fa(), hash -> this.gateway.disconnectLoginSession(hash),
                 (token, name) -> this.gateway.renameIdentity(token, name)).register(router);
         new AccountRoomRoutes(roomService, rooms, requestAuth, csrf, files).register(router);
+        AdminPassword adminPassword = new AdminPassword(config.adminPass(), config.adminPassHash());
+        if (adminPassword.isDefault()) {
+            org.slf4j.LoggerFactory.getLogger(ChatServer.class).warn("*** WARNING: the admin panel (/admin) uses the DEFAULT "
+                    + "password 'root'. Set CHAT_ADMIN_PASS or CHAT_ADMIN_PASS_HASH before exposing this server. ***");
+        }
+        AdminAuth adminAuth = new AdminAuth(jdbi.onDemand(AdminDao.class), config.adminUser(), adminPassword, accounts, limiter,
+                security, clock, config.adminSessionTtlMs());
+        new AdminRoutes(adminAuth, csrf, files, config.sessionCookieSecure(), () -> this.gateway, () -> this.live, bans, mutes,
+                identities, roomService, jdbi.onDemand(UserDao.class), new AuditLog(jdbi.onDemand(AdminDao.class), clock),
+                new LogQuery(jdbi), new Stats(jdbi, clock, () -> this.live.online())).register(router);
         this.gateway = new SocketGateway(config,
                 firstDataSeen -> new AppHttpHandler(files, origins, router, blocking, config.httpBodyMaxBytes(), firstDataSeen),
                 sessions, commands, socketAuth, rooms, bans, blocking, clock);
+        this.live = new AdminLiveView(gateway.addNamespace("/admin"), sessions, adminAuth);
     }
 
     /** Binds the port. @return the bound port */
@@ -153,6 +176,7 @@ public final class ChatServer implements AutoCloseable {
             return;
         }
         closed = true;
+        live.close();
         gateway.close();
         writer.close();
         dispatcher.shutdown();

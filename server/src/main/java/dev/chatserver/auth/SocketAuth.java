@@ -55,6 +55,9 @@ public final class SocketAuth {
             Optional<UserRow> user = accounts.byId(session.get().userId());
             if (user.isPresent()) {
                 UserRow u = user.get();
+                if (bans.isBanned(u.token())) {
+                    throw new ChatException("banned", "this account is banned", 403);
+                }
                 if (require2fa && !u.twoFactor()) {
                     throw new ChatException("2fa_required", "set up two-factor authentication first (/2fa/setup)", 403);
                 }

@@ -16,7 +16,11 @@ public class ChatException extends RuntimeException {
         this(code, message, httpStatus, 0);
     }
 
-    private ChatException(String code, String message, int httpStatus, long retryAfterMs) {
+    /**
+     * A refusal that ends after a while (rate limits, mutes).
+     * @param retryAfterMs ms until the action is allowed again
+     */
+    public ChatException(String code, String message, int httpStatus, long retryAfterMs) {
         super(message, null, false, false);
         this.code = code;
         this.httpStatus = httpStatus;

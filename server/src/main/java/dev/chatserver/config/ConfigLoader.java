@@ -24,20 +24,24 @@ import java.util.function.Function;
 public final class ConfigLoader {
 
     /** Key -> environment variable. Keys not listed here are read from {@code CHAT_<KEY_IN_SNAKE_CASE>}. */
-    static final Map<String, String> ENV_NAMES = Map.of(
-            "port", "PORT",
-            "host", "HOST",
-            "dbPath", "CHAT_DB",
-            "uploadsDir", "CHAT_UPLOADS",
-            "allowedOrigins", "CORS_ALLOWED_ORIGINS",
-            "sessionCookieSecure", "SESSION_COOKIE_SECURE",
-            "require2fa", "CHAT_REQUIRE_2FA");
+    static final Map<String, String> ENV_NAMES = Map.ofEntries(
+            Map.entry("port", "PORT"),
+            Map.entry("host", "HOST"),
+            Map.entry("dbPath", "CHAT_DB"),
+            Map.entry("uploadsDir", "CHAT_UPLOADS"),
+            Map.entry("allowedOrigins", "CORS_ALLOWED_ORIGINS"),
+            Map.entry("sessionCookieSecure", "SESSION_COOKIE_SECURE"),
+            Map.entry("require2fa", "CHAT_REQUIRE_2FA"),
+            Map.entry("adminUser", "CHAT_ADMIN_USER"),
+            Map.entry("adminPass", "CHAT_ADMIN_PASS"),
+            Map.entry("adminPassHash", "CHAT_ADMIN_PASS_HASH"));
 
     private static final Set<String> KEYS = Set.of("port", "host", "dbPath", "uploadsDir", "allowedOrigins",
             "pingIntervalMs", "pingTimeoutMs", "messageMaxChars", "historyOnJoin", "maxFrameBytes",
             "commitBatchMax", "writeQueueMax", "sqliteSynchronous", "blockingThreads", "httpBodyMaxBytes",
             "sessionTtlMs", "sessionCookieSecure", "allowAnonymous", "require2fa", "bcryptCost", "messagesPerMinute",
-            "loginAttemptsPerFiveMinutes", "connectionsPerIp", "alertWebhookUrl");
+            "loginAttemptsPerFiveMinutes", "connectionsPerIp", "alertWebhookUrl", "adminUser", "adminPass", "adminPassHash",
+            "adminSessionTtlMs");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -139,7 +143,26 @@ public final class ConfigLoader {
                 intIn(get, "messagesPerMinute", 1, 1_000_000),
                 intIn(get, "loginAttemptsPerFiveMinutes", 1, 1000),
                 intIn(get, "connectionsPerIp", 1, 1_000_000),
-                webhook(get.apply("alertWebhookUrl")));
+                webhook(get.apply("alertWebhookUrl")),
+                nonEmpty(get, "adminUser"),
+                get.apply("adminPass"),
+                adminHash(get.apply("adminPassHash")),
+                (long) intIn(get, "adminSessionTtlMs", 60_000, Integer.MAX_VALUE));
+    }
+
+    private static String nonEmpty(Function<String, String> get, String key) {
+        String v = get.apply(key);
+        if (v.isEmpty()) {
+            throw new ConfigException(key + " (" + envName(key) + ") must not be empty");
+        }
+        return v;
+    }
+
+    private static String adminHash(String raw) {
+        if (!raw.isEmpty() && !raw.startsWith("$2") && !raw.matches("pbkdf2:sha(1|256|512):\\d+\\$[^$]+\\$[0-9a-fA-F]+")) {
+            throw new ConfigException("adminPassHash (CHAT_ADMIN_PASS_HASH) must be a bcrypt hash or pbkdf2:sha256:<iterations>$<salt>$<hex>");
+        }
+        return raw;
     }
 
     private static boolean validOrigin(String o) {

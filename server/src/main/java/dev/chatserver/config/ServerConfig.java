@@ -32,6 +32,11 @@ import java.util.List;
  * @param loginAttemptsPerFiveMinutes login attempts per IP and per account per 5 minutes (seed 001: 5)
  * @param connectionsPerIp live sockets per IP
  * @param alertWebhookUrl URL that receives critical security events as JSON, or empty
+ * @param adminUser       admin panel user name (env {@code CHAT_ADMIN_USER}, seed 000 default {@code root})
+ * @param adminPass       admin password in plain text (env {@code CHAT_ADMIN_PASS}, default {@code root}: a loud warning at start)
+ * @param adminPassHash   admin password hash, bcrypt or Werkzeug {@code pbkdf2:sha256:<iterations>$<salt>$<hex>}
+ *                        (env {@code CHAT_ADMIN_PASS_HASH}); when set, {@code adminPass} is ignored
+ * @param adminSessionTtlMs admin session lifetime, ms
  */
 public record ServerConfig(
         String host,
@@ -57,14 +62,18 @@ public record ServerConfig(
         int messagesPerMinute,
         int loginAttemptsPerFiveMinutes,
         int connectionsPerIp,
-        String alertWebhookUrl) {
+        String alertWebhookUrl,
+        String adminUser,
+        String adminPass,
+        String adminPassHash,
+        long adminSessionTtlMs) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
     public static ServerConfig forTests(Path dir) {
         return new ServerConfig("127.0.0.1", 0, dir.resolve("chat.sqlite3"), dir.resolve("uploads"),
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
                 2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
-                7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "");
+                7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000);
     }
 
     /** A copy with another port (tests restart on the same port). */
@@ -72,7 +81,8 @@ public record ServerConfig(
         return new ServerConfig(host, newPort, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
-                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl);
+                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs);
     }
 
     /** A copy with other ping settings, ms. */
@@ -80,7 +90,8 @@ public record ServerConfig(
         return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, intervalMs, timeoutMs,
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
-                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl);
+                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs);
     }
 
     /** A copy with other abuse limits (tests of the limits themselves). */
@@ -88,7 +99,8 @@ public record ServerConfig(
         return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
-                bcryptCost, newMessagesPerMinute, loginAttemptsPerFiveMinutes, newConnectionsPerIp, alertWebhookUrl);
+                bcryptCost, newMessagesPerMinute, loginAttemptsPerFiveMinutes, newConnectionsPerIp, alertWebhookUrl,
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs);
     }
 
     /** A copy with other account settings. */
@@ -96,6 +108,16 @@ public record ServerConfig(
         return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, newAllowAnonymous, newRequire2fa,
-                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, newAlertWebhookUrl);
+                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, newAlertWebhookUrl,
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs);
+    }
+
+    /** A copy with other admin credentials (tests of the admin login). */
+    public ServerConfig withAdmin(String newAdminUser, String newAdminPass, String newAdminPassHash) {
+        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
+                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
+                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
+                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
+                newAdminUser, newAdminPass, newAdminPassHash, adminSessionTtlMs);
     }
 }

@@ -56,12 +56,18 @@ public final class HttpResponses {
      * @param secure  add the Secure flag (behind TLS)
      */
     public static void setCookie(FullHttpResponse r, String name, String value, long maxAgeS, boolean secure) {
+        setCookie(r, name, value, maxAgeS, secure, io.netty.handler.codec.http.cookie.CookieHeaderNames.SameSite.Lax);
+    }
+
+    /** As {@link #setCookie(FullHttpResponse, String, String, long, boolean)} with another SameSite mode (admin: Strict). */
+    public static void setCookie(FullHttpResponse r, String name, String value, long maxAgeS, boolean secure,
+                                 io.netty.handler.codec.http.cookie.CookieHeaderNames.SameSite sameSite) {
         io.netty.handler.codec.http.cookie.DefaultCookie c = new io.netty.handler.codec.http.cookie.DefaultCookie(name, value);
         c.setHttpOnly(true);
         c.setPath("/");
         c.setMaxAge(maxAgeS);
         c.setSecure(secure);
-        c.setSameSite(io.netty.handler.codec.http.cookie.CookieHeaderNames.SameSite.Lax);
+        c.setSameSite(sameSite);
         r.headers().add(HttpHeaderNames.SET_COOKIE, io.netty.handler.codec.http.cookie.ServerCookieEncoder.STRICT.encode(c));
     }
 

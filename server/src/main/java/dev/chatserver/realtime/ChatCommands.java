@@ -35,17 +35,21 @@ public final class ChatCommands {
     private final dev.chatserver.chat.BlockService blocks;
     private final dev.chatserver.security.RateLimiter limiter;
     private final int messagesPerMinute;
+    private final dev.chatserver.moderation.MuteService mutes;
 
     /**
      * @param dispatcher one thread: committed messages are fanned out there, in commit order
      * @param messageMaxChars longest message, characters
      * @param limiter    message rate limit counters
      * @param messagesPerMinute messages per user per minute (seed 001: 30)
+     * @param mutes      room mutes: a muted sender is refused with {@code muted} (403)
      */
     public ChatCommands(IdentityService identities, RoomService roomService, RoomRegistry rooms, MessageWriter writer,
                         BanService bans, SessionRegistry sessions, Executor dispatcher, Clock clock,
                         int messageMaxChars, dev.chatserver.security.RateLimiter limiter, int messagesPerMinute,
-                        dev.chatserver.rooms.RoomAccess access, dev.chatserver.chat.BlockService blocks) {
+                        dev.chatserver.rooms.RoomAccess access, dev.chatserver.chat.BlockService blocks,
+                        dev.chatserver.moderation.MuteService mutes) {
+        this.mutes = mutes;
         this.access = access;
         this.blocks = blocks;
         this.sessions = sessions;
@@ -146,6 +150,10 @@ public final class ChatCommands {
         }
         requireMember(ctx, code);
         Identity me = ctx.identity();
+        long muted = mutes.mutedFor(code, me.token());
+        if (muted > 0) {
+            throw new ChatException("muted", "you are muted in this room for " + ((muted + 999) / 1000) + " s", 403, muted);
+        }
         long retry = limiter.tryAcquire("msg:" + me.token(), messagesPerMinute, 60_000);
         if (retry > 0) {
             throw ChatException.rateLimited(retry); // seed 001: 30 messages per minute per user

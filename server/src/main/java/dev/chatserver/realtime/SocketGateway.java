@@ -126,6 +126,11 @@ public final class SocketGateway implements AutoCloseable {
         this.firstDataSeen = firstDataCanceller(initializer);
         server.setPipelineFactory(initializer);
         bans.onBan(this::disconnectToken);
+        bans.onBanned((kind, value) -> {
+            if (kind.equals(BanService.IP)) {
+                disconnectIp(value);
+            }
+        });
         server.addConnectListener(this::onOpen);
         server.addDisconnectListener(this::onClose);
         server.getNamespace("").addAuthTokenListener(this::onAuth);
@@ -152,6 +157,11 @@ public final class SocketGateway implements AutoCloseable {
         }
     }
 
+    /** Adds a namespace (e.g. the admin live view's {@code /admin}); call before {@link #start()}. */
+    public com.corundumstudio.socketio.SocketIONamespace addNamespace(String name) {
+        return server.addNamespace(name);
+    }
+
     /** Binds and starts. @return the bound port (useful with port 0) */
     public int start() {
         ChannelFuture bound = (ChannelFuture) server.startAsync().syncUninterruptibly();
@@ -172,10 +182,10 @@ public final class SocketGateway implements AutoCloseable {
      * that already has {@code connectionsPerIp} sockets (socket floods).
      */
     private AuthorizationResult authorize(HandshakeData data) {
-        if (bans.isBanned(handshakeToken(data))) {
+        String ip = data.getAddress() == null ? "" : data.getAddress().getAddress().getHostAddress();
+        if (bans.isBanned(handshakeToken(data)) || bans.isIpBanned(ip)) {
             return AuthorizationResult.FAILED_AUTHORIZATION;
         }
-        String ip = data.getAddress() == null ? "" : data.getAddress().getAddress().getHostAddress();
         java.util.concurrent.atomic.AtomicInteger n = perIp.get(ip);
         return n != null && n.get() >= connectionsPerIp ? AuthorizationResult.FAILED_AUTHORIZATION
                 : AuthorizationResult.SUCCESSFUL_AUTHORIZATION;
@@ -195,6 +205,63 @@ public final class SocketGateway implements AutoCloseable {
             ctx.client().sendEvent("error", Map.of("code", "banned", "message", "this identity is banned", "event", "connect"));
             ctx.client().disconnect();
         }
+    }
+
+    /** Drops every live socket from a banned IP, telling it why. */
+    private void disconnectIp(String ip) {
+        for (SessionContext ctx : sessions.all()) {
+            if (ip.equals(ctx.ip())) {
+                ctx.client().sendEvent("error", Map.of("code", "banned", "message", "this address is banned", "event", "connect"));
+                ctx.client().disconnect();
+            }
+        }
+    }
+
+    /**
+     * Admin kick: disconnects one socket, telling it {@code error {code: kicked}}.
+     * @return false when no such socket is connected here
+     */
+    public boolean kick(java.util.UUID sessionId, String reason) {
+        SessionContext ctx = sessions.get(sessionId);
+        if (ctx == null) {
+            return false;
+        }
+        ctx.client().sendEvent("error", Map.of("code", "kicked", "message",
+                reason == null || reason.isBlank() ? "you were disconnected by an admin" : reason, "event", "connect"));
+        ctx.client().disconnect();
+        return true;
+    }
+
+    /**
+     * Admin move: on the socket's serial executor, leaves its rooms, joins {@code room} (history follows as
+     * for a join) and tells it {@code moved {from, to}}; the chat page then navigates to the new room.
+     *
+     * @return the move, done when the socket is in the new room
+     * @throws ChatException {@code session_not_found} (404)
+     */
+    public java.util.concurrent.CompletableFuture<Map<String, Object>> move(java.util.UUID sessionId, String room) {
+        SessionContext ctx = sessions.get(sessionId);
+        if (ctx == null || ctx.identity() == null) {
+            throw new ChatException("session_not_found", "no such live session", 404);
+        }
+        java.util.concurrent.CompletableFuture<Map<String, Object>> done = new java.util.concurrent.CompletableFuture<>();
+        ctx.serial().execute(() -> {
+            try {
+                List<String> from = ctx.rooms();
+                for (String r : from) {
+                    rooms.leave(ctx, r);
+                }
+                rooms.join(ctx, room, null);
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("from", from.isEmpty() ? null : from.get(from.size() - 1));
+                p.put("to", room);
+                ctx.client().sendEvent("moved", p);
+                done.complete(p);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
     }
 
     /** Drops every live socket of a revoked login session (logout) within the call. */

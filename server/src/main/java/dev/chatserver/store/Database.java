@@ -64,7 +64,65 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read schema.sql", e);
         }
-        jdbi.useHandle(h -> h.createScript(sql).execute());
+        jdbi.useHandle(h -> {
+            boolean ftsExisted = h.createQuery("SELECT count(*) FROM sqlite_master WHERE name = 'messages_fts'")
+                    .mapTo(Integer.class).one() > 0;
+            for (String statement : statements(sql)) {
+                h.execute(statement);
+            }
+            if (!ftsExisted) { // an existing database gets its messages indexed once
+                h.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')");
+            }
+        });
+    }
+
+    /**
+     * Splits a SQL script into statements at the semicolons outside quotes, comments and
+     * {@code BEGIN ... END} blocks (trigger bodies; Jdbi's script parser refuses those). {@code --} comments are dropped.
+     *
+     * @return the statements without their final semicolon, blank ones left out
+     */
+    static java.util.List<String> statements(String script) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        StringBuilder word = new StringBuilder();
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = 0; i < script.length(); i++) {
+            char c = script.charAt(i);
+            if (!quoted && c == '-' && i + 1 < script.length() && script.charAt(i + 1) == '-') {
+                while (i < script.length() && script.charAt(i) != '\n') {
+                    i++;
+                }
+                c = '\n';
+            }
+            if (c == '\'') {
+                quoted = !quoted;
+            }
+            if (!quoted && Character.isLetter(c)) {
+                word.append(c);
+            } else if (word.length() > 0) {
+                String w = word.toString().toUpperCase(java.util.Locale.ROOT);
+                if (w.equals("BEGIN")) {
+                    depth++;
+                } else if (w.equals("END") && depth > 0) {
+                    depth--;
+                }
+                word.setLength(0);
+            }
+            if (c == ';' && !quoted && depth == 0) {
+                if (!cur.toString().isBlank()) {
+                    out.add(cur.toString().strip());
+                }
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        if (!cur.toString().isBlank()) {
+            out.add(cur.toString().strip());
+        }
+        return out;
     }
 
     /** The Jdbi instance; DAOs come from {@code jdbi.onDemand(Dao.class)}. */

@@ -43,7 +43,7 @@ class BanDaoTest {
         bans.ban("t1", "abuse", 200L);
         assertEquals(List.of("t1"), bans.allTokens());
         assertEquals("abuse", db.jdbi().withHandle(h ->
-                h.createQuery("SELECT reason FROM banned WHERE token = 't1'").mapTo(String.class).one()));
+                h.createQuery("SELECT reason FROM bans WHERE value = 't1'").mapTo(String.class).one()));
     }
 
     @Test

@@ -25,7 +25,7 @@ public final class SocketClient implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final List<String> RECORDED = List.of("identity", "history", "message", "new_message",
             "receive_message", "user_joined", "user_left", "presence", "user_typing", "typing", "stop_typing",
-            "room_created", "error", "user_kicked", "room_deleted");
+            "room_created", "error", "user_kicked", "room_deleted", "sessions", "moved", "admin_logged_out", "disconnect");
 
     private final Socket socket;
     private final Map<String, BlockingQueue<Object>> events = new ConcurrentHashMap<>();
