@@ -33,7 +33,9 @@ public final class ConfigLoader {
 
     private static final Set<String> KEYS = Set.of("port", "host", "dbPath", "uploadsDir", "allowedOrigins",
             "pingIntervalMs", "pingTimeoutMs", "messageMaxChars", "historyOnJoin", "maxFrameBytes",
-            "commitBatchMax", "writeQueueMax", "sqliteSynchronous", "blockingThreads", "httpBodyMaxBytes");
+            "commitBatchMax", "writeQueueMax", "sqliteSynchronous", "blockingThreads", "httpBodyMaxBytes",
+            "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
+            "uploadOrphanMs");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -111,6 +113,30 @@ public final class ConfigLoader {
                 throw new ConfigException("allowedOrigins: '" + o + "' is not an origin like https://chat.example.org");
             }
         }
+        List<String> types = new java.util.ArrayList<>();
+        for (String t : get.apply("uploadAllowedTypes").split(",")) {
+            String name = t.trim().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("jpeg")) {
+                name = "jpg";
+            }
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!UploadSettings.ALL_TYPES.contains(name)) {
+                throw new ConfigException("uploadAllowedTypes: unknown type '" + name + "'; known: "
+                        + String.join(",", UploadSettings.ALL_TYPES));
+            }
+            if (!types.contains(name)) {
+                types.add(name);
+            }
+        }
+        UploadSettings uploads = new UploadSettings(
+                longIn(get, "uploadMaxBytes", 1, 1L << 40),
+                types,
+                longIn(get, "uploadMaxPixels", 1, 1_000_000_000_000L),
+                intIn(get, "uploadsPerFiveMinutes", 1, 1_000_000),
+                longIn(get, "uploadQuotaBytes", 1, 1L << 50),
+                longIn(get, "uploadOrphanMs", 1000, 365L * 24 * 3600 * 1000));
         return new ServerConfig(
                 get.apply("host"),
                 intIn(get, "port", 0, 65535),
@@ -126,7 +152,8 @@ public final class ConfigLoader {
                 intIn(get, "writeQueueMax", 1, 10_000_000),
                 sync,
                 intIn(get, "blockingThreads", 1, 256),
-                intIn(get, "httpBodyMaxBytes", 1024, 64 * 1024 * 1024));
+                intIn(get, "httpBodyMaxBytes", 1024, 64 * 1024 * 1024),
+                uploads);
     }
 
     private static boolean validOrigin(String o) {
@@ -151,6 +178,19 @@ public final class ConfigLoader {
         String raw = get.apply(key);
         try {
             int v = Integer.parseInt(raw);
+            if (v < min || v > max) {
+                throw new ConfigException(key + " (" + envName(key) + ") must be between " + min + " and " + max + ", got " + v);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " (" + envName(key) + ") must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    private static long longIn(Function<String, String> get, String key, long min, long max) {
+        String raw = get.apply(key);
+        try {
+            long v = Long.parseLong(raw);
             if (v < min || v > max) {
                 throw new ConfigException(key + " (" + envName(key) + ") must be between " + min + " and " + max + ", got " + v);
             }

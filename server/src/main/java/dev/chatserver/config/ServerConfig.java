@@ -23,6 +23,7 @@ import java.util.List;
  * @param sqliteSynchronous {@code FULL} or {@code NORMAL}
  * @param blockingThreads threads of the bounded executor for database and file work
  * @param httpBodyMaxBytes largest request body of non-upload HTTP endpoints, bytes
+ * @param uploads         file sharing limits (issue #5): size, types, pixels, rate, quota, orphan time
  */
 public record ServerConfig(
         String host,
@@ -39,26 +40,34 @@ public record ServerConfig(
         int writeQueueMax,
         String sqliteSynchronous,
         int blockingThreads,
-        int httpBodyMaxBytes) {
+        int httpBodyMaxBytes,
+        UploadSettings uploads) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
     public static ServerConfig forTests(Path dir) {
         return new ServerConfig("127.0.0.1", 0, dir.resolve("chat.sqlite3"), dir.resolve("uploads"),
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
-                2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536);
+                2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536, UploadSettings.DEFAULTS);
     }
 
     /** A copy with another port (tests restart on the same port). */
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(host, newPort, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes);
+                blockingThreads, httpBodyMaxBytes, uploads);
     }
 
     /** A copy with other ping settings, ms. */
     public ServerConfig withPing(long intervalMs, long timeoutMs) {
         return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, intervalMs, timeoutMs,
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes);
+                blockingThreads, httpBodyMaxBytes, uploads);
+    }
+
+    /** A copy with other upload settings (tests use small limits). */
+    public ServerConfig withUploads(UploadSettings newUploads) {
+        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
+                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
+                blockingThreads, httpBodyMaxBytes, newUploads);
     }
 }
