@@ -64,7 +64,24 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read schema.sql", e);
         }
-        jdbi.useHandle(h -> h.createScript(sql).execute());
+        jdbi.useHandle(h -> {
+            upgrade(h);
+            h.createScript(sql).execute();
+        });
+    }
+
+    /**
+     * Brings a database made by an older schema.sql up to the columns the current one expects, before the
+     * script runs (CREATE TABLE IF NOT EXISTS leaves existing tables as they are). Each step checks first,
+     * so it is idempotent. Version 2: {@code messages.file_id} (issue #5).
+     */
+    private static void upgrade(org.jdbi.v3.core.Handle h) {
+        boolean hasMessages = h.createQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'messages'")
+                .mapTo(Integer.class).one() > 0;
+        if (hasMessages && h.createQuery("SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'file_id'")
+                .mapTo(Integer.class).one() == 0) {
+            h.execute("ALTER TABLE messages ADD COLUMN file_id TEXT REFERENCES uploads (id)");
+        }
     }
 
     /** The Jdbi instance; DAOs come from {@code jdbi.onDemand(Dao.class)}. */
