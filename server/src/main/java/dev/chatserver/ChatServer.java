@@ -21,6 +21,12 @@ import dev.chatserver.store.MessageDao;
 import dev.chatserver.store.MessageWriter;
 import dev.chatserver.store.RoomDao;
 import dev.chatserver.store.TokenDao;
+import dev.chatserver.rooms.RoomAccess;
+import dev.chatserver.uploads.OrphanSweeper;
+import dev.chatserver.uploads.SlidingWindowRateLimiter;
+import dev.chatserver.uploads.UploadDao;
+import dev.chatserver.uploads.UploadRoutes;
+import dev.chatserver.uploads.UploadService;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.time.Clock;
 import java.util.Map;
@@ -44,6 +50,8 @@ public final class ChatServer implements AutoCloseable {
     private final ExecutorService dispatcher;
     private final SocketGateway gateway;
     private final BanService bans;
+    private final UploadService uploads;
+    private final OrphanSweeper sweeper;
     private boolean closed;
 
     /** Opens the database (creating it from schema.sql) and builds everything; nothing listens yet. */
@@ -66,13 +74,19 @@ public final class ChatServer implements AutoCloseable {
         RoomService roomService = new RoomService(jdbi.onDemand(RoomDao.class), clock);
         SessionRegistry sessions = new SessionRegistry();
         RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin());
+        UploadDao uploadDao = jdbi.onDemand(UploadDao.class);
+        this.uploads = new UploadService(uploadDao, jdbi.onDemand(TokenDao.class), bans, new RoomAccess(jdbi),
+                new SlidingWindowRateLimiter(config.uploads().perFiveMinutes(), UploadService.RATE_WINDOW_MS),
+                config.uploads(), config.uploadsDir(), clock);
+        this.sweeper = new OrphanSweeper(uploadDao, uploads, config.uploads().orphanMs(), clock);
         ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions, dispatcher,
-                clock, config.messageMaxChars());
+                clock, config.messageMaxChars(), uploads);
         StaticFiles files = new StaticFiles();
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         Router router = new Router();
         router.get("/healthz", req -> HttpResponses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
         new HistoryRoutes(messages).register(router);
+        new UploadRoutes(uploads, blocking).register(router);
         this.gateway = new SocketGateway(config,
                 firstDataSeen -> new AppHttpHandler(files, origins, router, blocking, config.httpBodyMaxBytes(), firstDataSeen),
                 sessions, commands, identities, rooms, bans, blocking, clock);
@@ -80,7 +94,9 @@ public final class ChatServer implements AutoCloseable {
 
     /** Binds the port. @return the bound port */
     public int start() {
-        return gateway.start();
+        int port = gateway.start();
+        sweeper.start();
+        return port;
     }
 
     /** The database (tests read it directly). */
@@ -98,6 +114,16 @@ public final class ChatServer implements AutoCloseable {
         return writer;
     }
 
+    /** File sharing rules (tests read and sweep through it). */
+    public UploadService uploads() {
+        return uploads;
+    }
+
+    /** The orphan sweeper ({@link OrphanSweeper#sweepOnce()} on demand). */
+    public OrphanSweeper sweeper() {
+        return sweeper;
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -108,6 +134,7 @@ public final class ChatServer implements AutoCloseable {
             return;
         }
         closed = true;
+        sweeper.close();
         gateway.close();
         writer.close();
         dispatcher.shutdown();

@@ -10,6 +10,8 @@ import dev.chatserver.rooms.RoomService;
 import dev.chatserver.store.MessageRow;
 import dev.chatserver.store.MessageWriter;
 import dev.chatserver.store.RoomRow;
+import dev.chatserver.uploads.UploadRow;
+import dev.chatserver.uploads.UploadService;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,15 +33,18 @@ public final class ChatCommands {
     private final Clock clock;
     private final int messageMaxChars;
     private final SessionRegistry sessions;
+    private final UploadService uploads;
 
     /**
      * @param dispatcher one thread: committed messages are fanned out there, in commit order
      * @param messageMaxChars longest message, characters
+     * @param uploads    file sharing ({@code file_share})
      */
     public ChatCommands(IdentityService identities, RoomService roomService, RoomRegistry rooms, MessageWriter writer,
                         BanService bans, SessionRegistry sessions, Executor dispatcher, Clock clock,
-                        int messageMaxChars) {
+                        int messageMaxChars, UploadService uploads) {
         this.sessions = sessions;
+        this.uploads = uploads;
         this.identities = identities;
         this.roomService = roomService;
         this.rooms = rooms;
@@ -68,6 +73,7 @@ public final class ChatCommands {
             case STOP_TYPING -> CompletableFuture.completedFuture(typing(ctx, payload, false));
             case CREATE_ROOM -> CompletableFuture.completedFuture(createRoom(ctx, payload));
             case SET_USERNAME -> CompletableFuture.completedFuture(setUsername(ctx, payload));
+            case FILE_SHARE -> fileShare(ctx, payload);
         };
     }
 
@@ -130,6 +136,32 @@ public final class ChatCommands {
         requireMember(ctx, code);
         Identity me = ctx.identity();
         MessageRow row = new MessageRow(0, code, me.token(), me.publicToken(), me.username(), text, "chat", ctx.ip(), clock.millis());
+        return writer.submit(row).thenApplyAsync(rooms::broadcast, dispatcher);
+    }
+
+    /**
+     * seed 001 {@code file_share {room, file_id}} (also {@code fileId}): one's own upload becomes a message of kind
+     * {@code file} whose text is the file name and whose payload has {@code file: {id, name, size, type, url}};
+     * stored through the writer like any message (ack after commit) and sent in each dialect's chat-message event.
+     * The upload is marked shared first, so the orphan sweeper keeps it.
+     *
+     * @throws ChatException {@code bad_request} (no file_id), {@code not_in_room}, {@code file_not_found}
+     *     (unknown id or someone else's upload)
+     */
+    private CompletableFuture<Map<String, Object>> fileShare(SessionContext ctx, JsonNode p) {
+        if (p == null || !p.isObject()) {
+            throw ChatException.badRequest("file_share needs {room, file_id}");
+        }
+        String code = roomOf(p, ctx, true);
+        String fileId = firstText(p, "file_id", "fileId");
+        if (fileId == null) {
+            throw ChatException.badRequest("file_share needs {room, file_id}");
+        }
+        requireMember(ctx, code);
+        Identity me = ctx.identity();
+        UploadRow up = uploads.share(fileId, me.token());
+        MessageRow row = new MessageRow(0, code, me.token(), me.publicToken(), me.username(), up.name(), "file", ctx.ip(),
+                clock.millis(), new MessageRow.FileRef(up.id(), up.name(), up.size(), up.type()));
         return writer.submit(row).thenApplyAsync(rooms::broadcast, dispatcher);
     }
 

@@ -20,7 +20,9 @@ public enum Command {
     /** seed 002 {@code create_room} (6-character uppercase id). */
     CREATE_ROOM("create_room"),
     /** seed 000 "registration events": {@code set_username}, {@code register}. */
-    SET_USERNAME("set_username", "register");
+    SET_USERNAME("set_username", "register"),
+    /** seed 001 {@code file_share {room, file_id}}: shares one's own upload in a room as a {@code file} message. */
+    FILE_SHARE("file_share");
 
     private final String[] eventNames;
 
