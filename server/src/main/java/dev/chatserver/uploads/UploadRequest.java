@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Refusals are answered as soon as they are known (Content-Length or the streamed count over the limit,
  * bad token, rate limit...), always after the decoder was destroyed, so when the client reads a refusal no
  * file of this request is left on disk. The connection is then closed once the rest of the body has been
- * read and discarded (at most {@value #DRAIN_MAX} more bytes), so clients still read the answer. An
+ * read and discarded (at most {@value #DRAIN_MAX} more bytes, or after {@value #LINGER_MS} ms), so clients
+ * that are still sending still read the answer. An
  * {@code Expect: 100-continue} request gets its {@code 100 Continue} only once the uploader is admitted.
  */
 final class UploadRequest implements StreamingRoute {
@@ -57,6 +58,8 @@ final class UploadRequest implements StreamingRoute {
     private static final int LOW_WATER = 128 * 1024;
     /** Bytes read and discarded after a refusal before the connection is closed anyway. */
     static final long DRAIN_MAX = 1024 * 1024;
+    /** ms a refused request's connection stays open for the rest of its body before it is closed anyway. */
+    static final long LINGER_MS = 5000;
     private static final int MAX_FIELDS = 16;
     private static final int MAX_BUFFERED_BYTES = 1024 * 1024;
     private static final int TASK_BATCH = 64;
@@ -300,6 +303,8 @@ final class UploadRequest implements StreamingRoute {
             response = ch.writeAndFlush(r);
             if (closeWanted || noBodyComing) {
                 response.addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ch.eventLoop().schedule(() -> closeAfterResponse(), LINGER_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
             }
         }
     }
