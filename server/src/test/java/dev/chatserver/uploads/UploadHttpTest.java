@@ -13,6 +13,7 @@ import dev.chatserver.support.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -132,6 +133,37 @@ class UploadHttpTest {
             }
         }
         assertEquals(List.of(), up.tempFiles());
+    }
+
+    @Test
+    void anUploadCutOffMidwayLeavesNoFileBehind() throws Exception {
+        List<String> before = up.storedFiles();
+        byte[] file = new byte[600_000];
+        new Random(3).nextBytes(file);
+        System.arraycopy(Samples.pngHeader(50, 50), 0, file, 0, 33);
+        Multipart body = new Multipart().file("cut.png", "image/png", file);
+        byte[] bytes = body.bytes();
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/upload_file HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Chat-Token: " + alice + "\r\nContent-Type: "
+                    + body.contentType() + "\r\nContent-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes, 0, 300_000); // half of it: the decoder has a partial file in .tmp by now
+            out.flush();
+            awaitTrue(() -> !up.tempFiles().isEmpty(), "the partial upload is on disk while it arrives");
+        }
+        awaitTrue(() -> up.tempFiles().isEmpty(), "the partial file is deleted when the client goes away");
+        assertEquals(before, up.storedFiles());
+    }
+
+    /** Polls a condition until it holds, failing after 10 s (an await with a timeout, not a fixed sleep). */
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
     }
 
     @Test
