@@ -197,10 +197,26 @@ public final class SocketGateway implements AutoCloseable {
                     "data", Map.of("code", "banned", "message", "this identity is banned")));
         }
         ctx.authPayload(auth);
-        try {
-            ctx.serial().execute(() -> ensureIdentity(ctx));
-        } catch (RejectedExecutionException e) {
-            return new AuthTokenResult(false, Map.of("message", "server_busy"));
+        // netty-socketio queues its CONNECT answer after this listener returns, in this same event-loop task. The
+        // identity task, if submitted now, can queue `identity` before CONNECT: clients then get an event before
+        // they are connected (io.socket's Java client 2.1.1 then passes the event name as the payload). So it is
+        // submitted from the next event-loop task, after the CONNECT.
+        io.netty.util.concurrent.EventExecutor loop = io.netty.util.internal.ThreadExecutorMap.currentExecutor();
+        if (loop == null) {
+            try {
+                ctx.serial().execute(() -> ensureIdentity(ctx));
+            } catch (RejectedExecutionException e) {
+                return new AuthTokenResult(false, Map.of("message", "server_busy"));
+            }
+        } else {
+            loop.execute(() -> {
+                try {
+                    ctx.serial().execute(() -> ensureIdentity(ctx));
+                } catch (RejectedExecutionException e) {
+                    log.warn("busy: disconnecting {} before its identity", client.getSessionId());
+                    client.disconnect();
+                }
+            });
         }
         return AuthTokenResult.AuthTokenResultSuccess;
     }
