@@ -12,6 +12,14 @@
  *   stop_typing  {room}                       after 3 s idle or on send (no ack)
  *   set_username {username}                   "Set name"
  *   create_room  {}                           "Create room", then go to /room/<room_id>
+ *   file_share   {room, file_id}              after an upload (attach button or voice recorder)
+ *
+ * HTTP (same origin):
+ *   GET  /api/upload_limits   {max_bytes, allowed_types, ...}: a too-large file is refused before sending
+ *   POST /api/upload_file     multipart {file, room} with header X-Chat-Token: the secret token
+ *                             -> {ok, data: {file_id, name, size, type, url}} | {error: {code, message}}
+ *   GET  /api/download_file/<id>  what <img>/<audio>/<video>/download links load; the cookie chat_token
+ *                             (set from `identity`, SameSite=Strict) lets private rooms' files load
  *
  * Server -> client:
  *   identity     {token, public_token, username, named, suggested_username, account}
@@ -20,6 +28,8 @@
  *                nothing is stored and the name form is hidden (accounts rename on /profile)
  *   history      {room, messages, replay}  replay=false: clear and render; true: append
  *   message      a chat message {id, room, username, message|text, kind, created_at, public_token...}
+ *                kind "file" adds file {id, name, size, type, url}: an image preview (click opens it), an
+ *                audio or video player, or a download chip with the size
  *   user_joined / user_left  {room, username, public_token, ...}  -> system line
  *   presence     {room, users: [{username, user_id, public_token}]}  -> sidebar list
  *   user_typing  {room, username, user_id, typing}  -> "X is typing…" (entries expire after 5 s)
@@ -33,10 +43,15 @@
  * Security: every piece of user-provided text is inserted with textContent/createTextNode,
  * never as HTML. The page runs under CSP default-src 'self' (no inline script or style).
  *
- * Element ids used by tests: #messages (.msg[data-id] with .author and .text), #message-input,
+ * Element ids used by tests: #messages (.msg[data-id] with .author and .text; file messages .msg.file
+ * with img.file-image, audio.file-audio, video.file-video or a.file-chip), #message-input,
  * #send-button, #name-input, #set-name-button, #presence (li.user), #presence-count, #typing,
  * #room-code, #status, #create-room, #join-code, #join-button, #error, #name-panel, #account,
- * #account-name, #account-profile, #account-logout, #account-login, #account-register.
+ * #account-name, #account-profile, #account-logout, #account-login, #account-register, #file-input,
+ * #attach-button, #record-button (data-state idle|starting|recording|uploading), #upload-status.
+ *
+ * URLs of shared files are only ever taken from the server's `file.url`, and only when it is a
+ * same-origin /api/download_file/<32 hex> path.
  */
 (function () {
   'use strict';
@@ -53,6 +68,9 @@
   const TYPING_IDLE_MS = 3000; // emit `stop_typing` after this long without input
   const TYPING_EXPIRE_MS = 5000; // forget someone's typing state after this long
   const BOTTOM_SLACK_PX = 40; // "at the bottom" tolerance for auto-scroll
+  const FILE_URL_RE = /^\/api\/download_file\/[0-9a-f]{32}$/;
+  const RECORD_MAX_MS = 5 * 60 * 1000; // a voice note stops by itself after 5 minutes
+  const RECORD_TYPES = ['audio/webm;codecs=opus', 'audio/webm', 'audio/ogg;codecs=opus', 'audio/ogg', 'audio/mp4'];
 
   /** Room code from the URL: /room/<code> or a members-only /chat/<key> (URL-decoded), else the lobby. */
   function roomFromPath(pathname) {
@@ -84,6 +102,9 @@
     creatingRoom: false,
     banned: false,
     account: null, // {username, is_admin} when signed in (from `identity`), else null
+    uploadMaxBytes: null, // from /api/upload_limits; null until known (the server checks anyway)
+    uploading: false,
+    recorder: null, // {media, stream, chunks, timer, startedAt, stopTimer} while recording
   };
 
   // ---------------------------------------------------------------- DOM
@@ -117,6 +138,10 @@
     joinForm: $('join-form'),
     joinCode: $('join-code'),
     joinButton: $('join-button'),
+    fileInput: $('file-input'),
+    attachButton: $('attach-button'),
+    recordButton: $('record-button'),
+    uploadStatus: $('upload-status'),
   };
 
   // ---------------------------------------------------------------- small helpers
@@ -228,6 +253,70 @@
     else el.jumpLatest.hidden = false;
   }
 
+  /** Human size: 512 B, 1.4 KB, 23.5 MB. */
+  function humanSize(bytes) {
+    const n = Number(bytes);
+    if (!Number.isFinite(n) || n < 0) return '';
+    if (n < 1024) return n + ' B';
+    if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' KB';
+    return (n / (1024 * 1024)).toFixed(1) + ' MB';
+  }
+
+  /**
+   * The body of a file message: an image preview (a link that opens the full image), an audio or
+   * video player, or a download chip; always with the name and size as text. Null when the
+   * message has no usable file (then it shows as text only).
+   */
+  function fileElement(file) {
+    if (!file || typeof file !== 'object' || typeof file.url !== 'string' || !FILE_URL_RE.test(file.url)) return null;
+    const name = typeof file.name === 'string' && file.name ? file.name : 'file';
+    const type = typeof file.type === 'string' ? file.type : '';
+    const size = humanSize(file.size);
+    const box = make('div', 'file');
+    if (type.startsWith('image/')) {
+      const link = make('a', 'file-open');
+      link.href = file.url;
+      link.target = '_blank';
+      link.rel = 'noopener';
+      link.title = 'Open ' + name;
+      const img = make('img', 'file-image');
+      img.src = file.url;
+      img.alt = name;
+      img.loading = 'lazy';
+      img.decoding = 'async';
+      link.appendChild(img);
+      box.appendChild(link);
+    } else if (type.startsWith('audio/')) {
+      const audio = make('audio', 'file-audio');
+      audio.controls = true;
+      audio.preload = 'metadata';
+      audio.src = file.url;
+      box.appendChild(audio);
+    } else if (type.startsWith('video/')) {
+      const video = make('video', 'file-video');
+      video.controls = true;
+      video.preload = 'metadata';
+      video.src = file.url;
+      box.appendChild(video);
+    } else {
+      const chip = make('a', 'file-chip');
+      chip.href = file.url;
+      chip.download = name;
+      chip.appendChild(make('span', 'file-chip-name', name));
+      chip.appendChild(make('span', 'file-size', size));
+      box.appendChild(chip);
+      return box;
+    }
+    const caption = make('div', 'file-caption');
+    const open = make('a', 'file-name', name);
+    open.href = file.url;
+    open.download = name;
+    caption.appendChild(open);
+    caption.appendChild(make('span', 'file-size', size));
+    box.appendChild(caption);
+    return box;
+  }
+
   function isOwn(msg) {
     const who = msg.public_token || msg.user_id;
     return !!state.publicToken && who === state.publicToken;
@@ -258,6 +347,12 @@
     const body = msg.message !== undefined && msg.message !== null ? msg.message : msg.text;
     const text = make('div', 'text', body === undefined || body === null ? '' : body);
     text.setAttribute('dir', 'auto');
+    const file = kind === 'file' ? fileElement(msg.file) : null;
+    if (file) {
+      li.classList.add('file');
+      text.hidden = true; // the name is shown (once) in the file's caption or chip
+      li.appendChild(file);
+    }
     li.appendChild(text);
     return li;
   }
@@ -497,6 +592,9 @@
       state.token = data.token;
       storageSet(TOKEN_KEY, data.token);
       socket.auth.token = data.token; // present it on automatic reconnects too
+      // <img>/<audio>/<video> cannot send headers: the cookie lets private rooms' files load (same origin only)
+      document.cookie = 'chat_token=' + encodeURIComponent(data.token) + '; path=/; SameSite=Strict'
+        + (location.protocol === 'https:' ? '; Secure' : '');
     }
     if (data.public_token) {
       state.publicToken = data.public_token;
@@ -672,6 +770,222 @@
   });
 
   el.messageInput.addEventListener('input', onComposerInput);
+
+  // ---------------------------------------------------------------- files & voice notes
+
+  function setUploadStatus(text) {
+    el.uploadStatus.textContent = text || '';
+    el.uploadStatus.hidden = !text;
+  }
+
+  function uploadErrorText(res, body) {
+    const err = body && body.error;
+    if (err && err.message) return err.message;
+    if (res.status === 413) return 'The file is too large.';
+    if (res.status === 415) return 'This kind of file cannot be shared.';
+    if (res.status === 429) return 'Too many uploads: wait a few minutes.';
+    return 'The upload failed (HTTP ' + res.status + ').';
+  }
+
+  /**
+   * Upload one file (POST /api/upload_file with X-Chat-Token) and share it in the room
+   * (file_share). Resolves true when the file message was stored.
+   */
+  async function shareFile(file, name) {
+    if (state.uploading) {
+      showError('Wait for the current upload to finish.');
+      return false;
+    }
+    if (!file || file.size === 0) {
+      showError('The file is empty.');
+      return false;
+    }
+    if (state.uploadMaxBytes && file.size > state.uploadMaxBytes) {
+      showError('The file is too large: at most ' + humanSize(state.uploadMaxBytes) + '.');
+      return false;
+    }
+    if (!state.token) {
+      showError('Not connected yet: try again in a moment.');
+      return false;
+    }
+    state.uploading = true;
+    el.attachButton.disabled = true;
+    setUploadStatus('Uploading ' + name + ' (' + humanSize(file.size) + ')…');
+    try {
+      const form = new FormData();
+      form.append('room', state.room);
+      form.append('file', file, name);
+      let res;
+      try {
+        res = await fetch('/api/upload_file', {
+          method: 'POST',
+          headers: { 'X-Chat-Token': state.token },
+          body: form,
+          credentials: 'same-origin',
+        });
+      } catch (e) {
+        showError('The upload failed: the connection was lost.');
+        return false;
+      }
+      let body = null;
+      try {
+        body = await res.json();
+      } catch (e) {
+        body = null;
+      }
+      if (!res.ok || !body || !body.ok || !body.data || !body.data.file_id) {
+        showError(uploadErrorText(res, body));
+        return false;
+      }
+      if (!state.joined && state.joinPromise) await state.joinPromise;
+      const shared = await request('file_share', { room: state.room, file_id: body.data.file_id });
+      if (!shared.ok) {
+        showError(errorText(shared.error, 'The file was uploaded but could not be shared.'));
+        return false;
+      }
+      if (shared.data && typeof shared.data === 'object') addMessage(shared.data, { forceScroll: true });
+      scrollToBottom();
+      return true;
+    } finally {
+      state.uploading = false;
+      el.attachButton.disabled = false;
+      setUploadStatus('');
+    }
+  }
+
+  el.attachButton.addEventListener('click', () => el.fileInput.click());
+
+  el.fileInput.addEventListener('change', async () => {
+    const files = Array.from(el.fileInput.files || []);
+    el.fileInput.value = ''; // choosing the same file again fires `change` again
+    for (const f of files) {
+      if (!(await shareFile(f, f.name || 'file'))) break;
+    }
+  });
+
+  function setRecordState(s, label) {
+    el.recordButton.dataset.state = s;
+    el.recordButton.textContent = s === 'recording' ? 'Stop' : s === 'idle' ? 'Record' : '…';
+    el.recordButton.classList.toggle('recording', s === 'recording');
+    el.recordButton.setAttribute('aria-pressed', String(s === 'recording'));
+    el.recordButton.title = label;
+    el.recordButton.setAttribute('aria-label', label);
+  }
+
+  /** A message that says why recording cannot start, for the DOMException of getUserMedia. */
+  function microphoneErrorText(err) {
+    const name = err && err.name;
+    if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') {
+      return 'Microphone permission was denied: allow the microphone for this site in the browser to record a voice note.';
+    }
+    if (name === 'NotFoundError' || name === 'DevicesNotFoundError' || name === 'OverconstrainedError') {
+      return 'No microphone was found: connect one to record a voice note.';
+    }
+    if (name === 'NotReadableError' || name === 'TrackStartError' || name === 'AbortError') {
+      return 'The microphone is in use by another program or could not be started.';
+    }
+    return 'The microphone could not be used' + (err && err.message ? ': ' + err.message : '.');
+  }
+
+  function recordingExtension(type) {
+    if (type.indexOf('ogg') >= 0) return 'ogg';
+    if (type.indexOf('mp4') >= 0) return 'mp4';
+    return 'webm';
+  }
+
+  function timestampName() {
+    const d = new Date();
+    return d.getFullYear() + pad2(d.getMonth() + 1) + pad2(d.getDate()) + '-' + pad2(d.getHours())
+      + pad2(d.getMinutes()) + pad2(d.getSeconds());
+  }
+
+  async function startRecording() {
+    if (!window.isSecureContext || !navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      showError('Voice notes need the microphone, which browsers only allow on https:// pages (or localhost).');
+      return;
+    }
+    if (typeof window.MediaRecorder !== 'function') {
+      showError('This browser cannot record audio (no MediaRecorder): voice notes are not available.');
+      return;
+    }
+    setRecordState('starting', 'Starting the microphone…');
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } catch (err) {
+      setRecordState('idle', 'Record a voice note');
+      showError(microphoneErrorText(err));
+      return;
+    }
+    const type = RECORD_TYPES.find((t) => MediaRecorder.isTypeSupported(t)) || '';
+    let media;
+    try {
+      media = type ? new MediaRecorder(stream, { mimeType: type }) : new MediaRecorder(stream);
+    } catch (err) {
+      stream.getTracks().forEach((t) => t.stop());
+      setRecordState('idle', 'Record a voice note');
+      showError('Recording could not start: ' + (err && err.message ? err.message : 'unknown error'));
+      return;
+    }
+    const rec = { media: media, stream: stream, chunks: [], startedAt: Date.now(), timer: null, stopTimer: null };
+    state.recorder = rec;
+    media.addEventListener('dataavailable', (ev) => {
+      if (ev.data && ev.data.size > 0) rec.chunks.push(ev.data);
+    });
+    media.addEventListener('stop', () => finishRecording(rec));
+    media.start(1000); // a chunk per second, so a long note is not one huge buffer at the end
+    setRecordState('recording', 'Stop and send the voice note');
+    const tick = () => {
+      const s = Math.floor((Date.now() - rec.startedAt) / 1000);
+      el.recordButton.dataset.elapsed = String(s);
+      setUploadStatus('Recording ' + Math.floor(s / 60) + ':' + pad2(s % 60) + ' — press Stop to send the voice note');
+    };
+    tick();
+    rec.timer = setInterval(tick, 250);
+    rec.stopTimer = setTimeout(stopRecording, RECORD_MAX_MS);
+  }
+
+  function stopRecording() {
+    const rec = state.recorder;
+    if (!rec || rec.media.state === 'inactive') return;
+    rec.media.stop(); // `stop` fires after the last `dataavailable`
+  }
+
+  async function finishRecording(rec) {
+    clearInterval(rec.timer);
+    clearTimeout(rec.stopTimer);
+    rec.stream.getTracks().forEach((t) => t.stop());
+    state.recorder = null;
+    setUploadStatus('');
+    const type = (rec.media.mimeType || rec.chunks[0] && rec.chunks[0].type || 'audio/webm').split(';')[0];
+    const blob = new Blob(rec.chunks, { type: type });
+    if (blob.size === 0) {
+      setRecordState('idle', 'Record a voice note');
+      showError('Nothing was recorded.');
+      return;
+    }
+    setRecordState('uploading', 'Sending the voice note…');
+    try {
+      await shareFile(blob, 'voice-' + timestampName() + '.' + recordingExtension(type));
+    } finally {
+      setRecordState('idle', 'Record a voice note');
+    }
+  }
+
+  el.recordButton.addEventListener('click', () => {
+    const s = el.recordButton.dataset.state;
+    if (s === 'recording') stopRecording();
+    else if (s === 'idle') startRecording();
+  });
+
+  fetch('/api/upload_limits', { credentials: 'same-origin' })
+    .then((r) => (r.ok ? r.json() : null))
+    .then((limits) => {
+      if (limits && Number.isFinite(limits.max_bytes)) state.uploadMaxBytes = limits.max_bytes;
+    })
+    .catch(() => {
+      /* the server still refuses a too-large file with 413 */
+    });
 
   // ---------------------------------------------------------------- name
 

@@ -50,6 +50,11 @@ import dev.chatserver.security.SecurityLog;
 import dev.chatserver.security.WebhookAlertSink;
 import dev.chatserver.store.TokenDao;
 import dev.chatserver.store.UserDao;
+import dev.chatserver.uploads.OrphanSweeper;
+import dev.chatserver.uploads.SlidingWindowRateLimiter;
+import dev.chatserver.uploads.UploadDao;
+import dev.chatserver.uploads.UploadRoutes;
+import dev.chatserver.uploads.UploadService;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.URI;
 import java.time.Clock;
@@ -75,6 +80,8 @@ public final class ChatServer implements AutoCloseable {
     private SocketGateway gateway;
     private final BanService bans;
     private AdminLiveView live;
+    private final UploadService uploads;
+    private final OrphanSweeper sweeper;
     private boolean closed;
 
     /** Opens the database (creating it from schema.sql) and builds everything; nothing listens yet. */
@@ -101,8 +108,13 @@ public final class ChatServer implements AutoCloseable {
         RateLimiter limiter = new MemoryRateLimiter(clock);
         RoomAccess access = new RoomAccess(jdbi);
         MuteService mutes = new MuteService(jdbi.onDemand(MuteDao.class), clock);
+        UploadDao uploadDao = jdbi.onDemand(UploadDao.class);
+        this.uploads = new UploadService(uploadDao, jdbi.onDemand(TokenDao.class), bans, access,
+                new SlidingWindowRateLimiter(config.uploads().perFiveMinutes(), UploadService.RATE_WINDOW_MS),
+                config.uploads(), config.uploadsDir(), clock);
+        this.sweeper = new OrphanSweeper(uploadDao, uploads, config.uploads().orphanMs(), clock);
         ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions, dispatcher,
-                clock, config.messageMaxChars(), limiter, config.messagesPerMinute(), access, blocks, mutes);
+                clock, config.messageMaxChars(), limiter, config.messagesPerMinute(), access, blocks, mutes, uploads);
         AlertSink alerts = config.alertWebhookUrl().isEmpty() ? new LogAlertSink()
                 : new WebhookAlertSink(URI.create(config.alertWebhookUrl()));
         SecurityLog security = new SecurityLog(clock, alerts);
@@ -140,6 +152,7 @@ public final class ChatServer implements AutoCloseable {
         new AdminRoutes(adminAuth, csrf, files, config.sessionCookieSecure(), () -> this.gateway, () -> this.live, bans, mutes,
                 identities, roomService, jdbi.onDemand(UserDao.class), new AuditLog(jdbi.onDemand(AdminDao.class), clock),
                 new LogQuery(jdbi), new Stats(jdbi, clock, () -> this.live.online())).register(router);
+        new UploadRoutes(uploads, blocking).register(router);
         this.gateway = new SocketGateway(config,
                 firstDataSeen -> new AppHttpHandler(files, origins, router, blocking, config.httpBodyMaxBytes(), firstDataSeen),
                 sessions, commands, socketAuth, rooms, bans, blocking, clock);
@@ -148,7 +161,9 @@ public final class ChatServer implements AutoCloseable {
 
     /** Binds the port. @return the bound port */
     public int start() {
-        return gateway.start();
+        int port = gateway.start();
+        sweeper.start();
+        return port;
     }
 
     /** The database (tests read it directly). */
@@ -166,6 +181,16 @@ public final class ChatServer implements AutoCloseable {
         return writer;
     }
 
+    /** File sharing rules (tests read and sweep through it). */
+    public UploadService uploads() {
+        return uploads;
+    }
+
+    /** The orphan sweeper ({@link OrphanSweeper#sweepOnce()} on demand). */
+    public OrphanSweeper sweeper() {
+        return sweeper;
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -177,6 +202,7 @@ public final class ChatServer implements AutoCloseable {
         }
         closed = true;
         live.close();
+        sweeper.close();
         gateway.close();
         writer.close();
         dispatcher.shutdown();

@@ -41,7 +41,10 @@ public final class ConfigLoader {
             "commitBatchMax", "writeQueueMax", "sqliteSynchronous", "blockingThreads", "httpBodyMaxBytes",
             "sessionTtlMs", "sessionCookieSecure", "allowAnonymous", "require2fa", "bcryptCost", "messagesPerMinute",
             "loginAttemptsPerFiveMinutes", "connectionsPerIp", "alertWebhookUrl", "adminUser", "adminPass", "adminPassHash",
-            "adminSessionTtlMs");
+            "adminSessionTtlMs",
+
+            "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
+            "uploadOrphanMs");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -119,6 +122,30 @@ public final class ConfigLoader {
                 throw new ConfigException("allowedOrigins: '" + o + "' is not an origin like https://chat.example.org");
             }
         }
+        List<String> types = new java.util.ArrayList<>();
+        for (String t : get.apply("uploadAllowedTypes").split(",")) {
+            String name = t.trim().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("jpeg")) {
+                name = "jpg";
+            }
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!UploadSettings.ALL_TYPES.contains(name)) {
+                throw new ConfigException("uploadAllowedTypes: unknown type '" + name + "'; known: "
+                        + String.join(",", UploadSettings.ALL_TYPES));
+            }
+            if (!types.contains(name)) {
+                types.add(name);
+            }
+        }
+        UploadSettings uploads = new UploadSettings(
+                longIn(get, "uploadMaxBytes", 1, 1L << 40),
+                types,
+                longIn(get, "uploadMaxPixels", 1, 1_000_000_000_000L),
+                intIn(get, "uploadsPerFiveMinutes", 1, 1_000_000),
+                longIn(get, "uploadQuotaBytes", 1, 1L << 50),
+                longIn(get, "uploadOrphanMs", 1000, 365L * 24 * 3600 * 1000));
         return new ServerConfig(
                 get.apply("host"),
                 intIn(get, "port", 0, 65535),
@@ -147,7 +174,8 @@ public final class ConfigLoader {
                 nonEmpty(get, "adminUser"),
                 get.apply("adminPass"),
                 adminHash(get.apply("adminPassHash")),
-                (long) intIn(get, "adminSessionTtlMs", 60_000, Integer.MAX_VALUE));
+                (long) intIn(get, "adminSessionTtlMs", 60_000, Integer.MAX_VALUE),
+                uploads);
     }
 
     private static String nonEmpty(Function<String, String> get, String key) {
@@ -203,6 +231,19 @@ public final class ConfigLoader {
         String raw = get.apply(key);
         try {
             int v = Integer.parseInt(raw);
+            if (v < min || v > max) {
+                throw new ConfigException(key + " (" + envName(key) + ") must be between " + min + " and " + max + ", got " + v);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " (" + envName(key) + ") must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    private static long longIn(Function<String, String> get, String key, long min, long max) {
+        String raw = get.apply(key);
+        try {
+            long v = Long.parseLong(raw);
             if (v < min || v > max) {
                 throw new ConfigException(key + " (" + envName(key) + ") must be between " + min + " and " + max + ", got " + v);
             }

@@ -37,6 +37,7 @@ import java.util.List;
  * @param adminPassHash   admin password hash, bcrypt or Werkzeug {@code pbkdf2:sha256:<iterations>$<salt>$<hex>}
  *                        (env {@code CHAT_ADMIN_PASS_HASH}); when set, {@code adminPass} is ignored
  * @param adminSessionTtlMs admin session lifetime, ms
+ * @param uploads         file sharing limits (issue #5): size, types, pixels, rate, quota, orphan time
  */
 public record ServerConfig(
         String host,
@@ -66,14 +67,16 @@ public record ServerConfig(
         String adminUser,
         String adminPass,
         String adminPassHash,
-        long adminSessionTtlMs) {
+        long adminSessionTtlMs,
+        UploadSettings uploads) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
     public static ServerConfig forTests(Path dir) {
         return new ServerConfig("127.0.0.1", 0, dir.resolve("chat.sqlite3"), dir.resolve("uploads"),
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
                 2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
-                7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000);
+                7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000,
+                UploadSettings.DEFAULTS);
     }
 
     /** A copy with another port (tests restart on the same port). */
@@ -82,7 +85,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads);
     }
 
     /** A copy with other ping settings, ms. */
@@ -91,7 +94,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads);
     }
 
     /** A copy with other abuse limits (tests of the limits themselves). */
@@ -100,7 +103,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, newMessagesPerMinute, loginAttemptsPerFiveMinutes, newConnectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads);
     }
 
     /** A copy with other account settings. */
@@ -109,7 +112,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, newAllowAnonymous, newRequire2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, newAlertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads);
     }
 
     /** A copy with other admin credentials (tests of the admin login). */
@@ -118,6 +121,16 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                newAdminUser, newAdminPass, newAdminPassHash, adminSessionTtlMs);
+                newAdminUser, newAdminPass, newAdminPassHash, adminSessionTtlMs, uploads);
+
+    }
+
+    /** A copy with other upload settings (tests use small limits). */
+    public ServerConfig withUploads(UploadSettings newUploads) {
+        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
+                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
+                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
+                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, newUploads);
     }
 }

@@ -106,11 +106,11 @@ public final class HttpResponses {
     }
 
     /**
-     * Completes headers (length, security, keep-alive) and writes through the whole pipeline.
-     *
-     * @param keepAlive false closes the connection after the response
+     * Completes headers without sending: security headers, Content-Length, and {@code Connection: keep-alive}
+     * or {@code close}. For responses whose connection is closed later than the write (e.g. an upload refused
+     * while its body still arrives).
      */
-    public static ChannelFuture send(Channel ch, FullHttpResponse r, boolean keepAlive) {
+    public static void complete(FullHttpResponse r, boolean keepAlive) {
         securityHeaders(r.headers());
         r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
         if (keepAlive) {
@@ -118,6 +118,15 @@ public final class HttpResponses {
         } else {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+    }
+
+    /**
+     * Completes headers (length, security, keep-alive) and writes through the whole pipeline.
+     *
+     * @param keepAlive false closes the connection after the response
+     */
+    public static ChannelFuture send(Channel ch, FullHttpResponse r, boolean keepAlive) {
+        complete(r, keepAlive);
         ChannelFuture f = ch.writeAndFlush(r);
         f.addListener(done -> {
             if (!done.isSuccess()) {

@@ -10,6 +10,8 @@ import dev.chatserver.rooms.RoomService;
 import dev.chatserver.store.MessageRow;
 import dev.chatserver.store.MessageWriter;
 import dev.chatserver.store.RoomRow;
+import dev.chatserver.uploads.UploadRow;
+import dev.chatserver.uploads.UploadService;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,6 +38,7 @@ public final class ChatCommands {
     private final dev.chatserver.security.RateLimiter limiter;
     private final int messagesPerMinute;
     private final dev.chatserver.moderation.MuteService mutes;
+    private final UploadService uploads;
 
     /**
      * @param dispatcher one thread: committed messages are fanned out there, in commit order
@@ -43,18 +46,20 @@ public final class ChatCommands {
      * @param limiter    message rate limit counters
      * @param messagesPerMinute messages per user per minute (seed 001: 30)
      * @param mutes      room mutes: a muted sender is refused with {@code muted} (403)
+     * @param uploads    file sharing ({@code file_share})
      */
     public ChatCommands(IdentityService identities, RoomService roomService, RoomRegistry rooms, MessageWriter writer,
                         BanService bans, SessionRegistry sessions, Executor dispatcher, Clock clock,
                         int messageMaxChars, dev.chatserver.security.RateLimiter limiter, int messagesPerMinute,
                         dev.chatserver.rooms.RoomAccess access, dev.chatserver.chat.BlockService blocks,
-                        dev.chatserver.moderation.MuteService mutes) {
+                        dev.chatserver.moderation.MuteService mutes, UploadService uploads) {
         this.mutes = mutes;
         this.access = access;
         this.blocks = blocks;
         this.sessions = sessions;
         this.limiter = limiter;
         this.messagesPerMinute = messagesPerMinute;
+        this.uploads = uploads;
         this.identities = identities;
         this.roomService = roomService;
         this.rooms = rooms;
@@ -86,6 +91,7 @@ public final class ChatCommands {
             case KICK_USER -> CompletableFuture.completedFuture(kick(ctx, payload));
             case BLOCK_USER -> CompletableFuture.completedFuture(block(ctx, payload, true));
             case UNBLOCK_USER -> CompletableFuture.completedFuture(block(ctx, payload, false));
+            case FILE_SHARE -> fileShare(ctx, payload);
         };
     }
 
@@ -205,6 +211,32 @@ public final class ChatCommands {
             throw new ChatException("user_not_found", "no such user in this room", 404);
         }
         return Map.of("room", code, "kicked_user_id", target, "sockets", n);
+    }
+
+    /**
+     * seed 001 {@code file_share {room, file_id}} (also {@code fileId}): one's own upload becomes a message of kind
+     * {@code file} whose text is the file name and whose payload has {@code file: {id, name, size, type, url}};
+     * stored through the writer like any message (ack after commit) and sent in each dialect's chat-message event.
+     * The upload is marked shared first, so the orphan sweeper keeps it.
+     *
+     * @throws ChatException {@code bad_request} (no file_id), {@code not_in_room}, {@code file_not_found}
+     *     (unknown id or someone else's upload)
+     */
+    private CompletableFuture<Map<String, Object>> fileShare(SessionContext ctx, JsonNode p) {
+        if (p == null || !p.isObject()) {
+            throw ChatException.badRequest("file_share needs {room, file_id}");
+        }
+        String code = roomOf(p, ctx, true);
+        String fileId = firstText(p, "file_id", "fileId");
+        if (fileId == null) {
+            throw ChatException.badRequest("file_share needs {room, file_id}");
+        }
+        requireMember(ctx, code);
+        Identity me = ctx.identity();
+        UploadRow up = uploads.share(fileId, me.token());
+        MessageRow row = new MessageRow(0, code, me.token(), me.publicToken(), me.username(), up.name(), "file", ctx.ip(),
+                clock.millis(), new MessageRow.FileRef(up.id(), up.name(), up.size(), up.type()));
+        return writer.submit(row).thenApplyAsync(rooms::broadcast, dispatcher);
     }
 
     private Map<String, Object> typing(SessionContext ctx, JsonNode p, boolean typing) {

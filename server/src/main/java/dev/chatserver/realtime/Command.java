@@ -26,7 +26,9 @@ public enum Command {
     /** seed 001 user blocking: {@code block_user {user_id}}. */
     BLOCK_USER("block_user"),
     /** seed 001: {@code unblock_user {user_id}}. */
-    UNBLOCK_USER("unblock_user");
+    UNBLOCK_USER("unblock_user"),
+    /** seed 001 {@code file_share {room, file_id}}: shares one's own upload in a room as a {@code file} message. */
+    FILE_SHARE("file_share");
 
     private final String[] eventNames;
 

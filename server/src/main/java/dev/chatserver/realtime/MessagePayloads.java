@@ -2,6 +2,7 @@ package dev.chatserver.realtime;
 
 import dev.chatserver.chat.Identity;
 import dev.chatserver.store.MessageRow;
+import dev.chatserver.uploads.UploadUrls;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +14,9 @@ public final class MessagePayloads {
 
     /**
      * A chat message as clients see it (superset of the seeds' shapes): {@code id, room, room_id, username,
-     * message, text, kind, timestamp (ISO-8601 UTC), created_at (epoch ms), user_id, public_token}.
+     * message, text, kind, timestamp (ISO-8601 UTC), created_at (epoch ms), user_id, public_token}, and for
+     * kind {@code file} also {@code file: {id, name, size (bytes), type (media type), url}} where {@code url} is
+     * the same-origin {@code /api/download_file/<id>} (issue #5; the text is the file name).
      * The secret token and sender IP are never included.
      */
     public static Map<String, Object> message(MessageRow r) {
@@ -29,6 +32,20 @@ public final class MessagePayloads {
         m.put("created_at", r.createdAt());
         m.put("user_id", r.publicToken());
         m.put("public_token", r.publicToken());
+        if (r.file() != null) {
+            m.put("file", file(r.file()));
+        }
+        return m;
+    }
+
+    /** A shared file as clients see it: {@code {id, name, size, type, url}}. */
+    public static Map<String, Object> file(MessageRow.FileRef f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", f.id());
+        m.put("name", f.name());
+        m.put("size", f.size());
+        m.put("type", f.type());
+        m.put("url", UploadUrls.download(f.id()));
         return m;
     }
 

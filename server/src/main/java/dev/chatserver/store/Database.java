@@ -65,6 +65,7 @@ public final class Database implements AutoCloseable {
             throw new IllegalStateException("cannot read schema.sql", e);
         }
         jdbi.useHandle(h -> {
+            upgrade(h);
             boolean ftsExisted = h.createQuery("SELECT count(*) FROM sqlite_master WHERE name = 'messages_fts'")
                     .mapTo(Integer.class).one() > 0;
             for (String statement : statements(sql)) {
@@ -123,6 +124,20 @@ public final class Database implements AutoCloseable {
             out.add(cur.toString().strip());
         }
         return out;
+    }
+
+    /**
+     * Brings a database made by an older schema.sql up to the columns the current one expects, before the
+     * script runs (CREATE TABLE IF NOT EXISTS leaves existing tables as they are). Each step checks first,
+     * so it is idempotent. Version 2: {@code messages.file_id} (issue #5).
+     */
+    private static void upgrade(org.jdbi.v3.core.Handle h) {
+        boolean hasMessages = h.createQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'messages'")
+                .mapTo(Integer.class).one() > 0;
+        if (hasMessages && h.createQuery("SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'file_id'")
+                .mapTo(Integer.class).one() == 0) {
+            h.execute("ALTER TABLE messages ADD COLUMN file_id TEXT REFERENCES uploads (id)");
+        }
     }
 
     /** The Jdbi instance; DAOs come from {@code jdbi.onDemand(Dao.class)}. */

@@ -1,7 +1,7 @@
 package dev.chatserver.store;
 
 import java.util.List;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
@@ -9,10 +9,11 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
  * Reads of {@code messages}. Writes go through {@link MessageWriter} (one writer, group commit).
  * Lists are oldest first.
  */
-@RegisterConstructorMapper(MessageRow.class)
+@RegisterRowMapper(MessageRow.Mapper.class)
 public interface MessageDao {
-    String COLUMNS = "m.id, m.room, m.token, t.public_token, m.username, m.text, m.kind, m.sender_ip, m.created_at";
-    String FROM = " FROM messages m LEFT JOIN tokens t ON t.token = m.token ";
+    String COLUMNS = "m.id, m.room, m.token, t.public_token, m.username, m.text, m.kind, m.sender_ip, m.created_at, "
+            + "m.file_id, u.name AS file_name, u.size AS file_size, u.type AS file_type";
+    String FROM = " FROM messages m LEFT JOIN tokens t ON t.token = m.token LEFT JOIN uploads u ON u.id = m.file_id ";
 
     /** The newest {@code limit} messages of a room, oldest first. */
     @SqlQuery("SELECT * FROM (SELECT " + COLUMNS + FROM + "WHERE m.room = :room ORDER BY m.id DESC LIMIT :limit) ORDER BY id")

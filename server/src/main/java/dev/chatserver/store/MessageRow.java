@@ -1,5 +1,10 @@
 package dev.chatserver.store;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+
 /**
  * A stored chat message.
  *
@@ -8,11 +13,50 @@ package dev.chatserver.store;
  * @param token     sender's secret token (never sent to clients)
  * @param publicToken sender's public token (joined from tokens; may be null for old rows)
  * @param username  sender's name at send time
- * @param text      message text
+ * @param text      message text (for kind {@code file}: the file name)
  * @param kind      {@code chat}, {@code system}, {@code file}
  * @param senderIp  sender IP
  * @param createdAt epoch ms, UTC
+ * @param file      the shared file of a {@code file} message (joined from uploads), else null
  */
 public record MessageRow(long id, String room, String token, String publicToken, String username, String text,
-                         String kind, String senderIp, long createdAt) {
+                         String kind, String senderIp, long createdAt, FileRef file) {
+
+    /** A message without a file. */
+    public MessageRow(long id, String room, String token, String publicToken, String username, String text,
+                      String kind, String senderIp, long createdAt) {
+        this(id, room, token, publicToken, username, text, kind, senderIp, createdAt, null);
+    }
+
+    /** The shared file's id, or null (bound as {@code :fileId} by the writer). */
+    public String fileId() {
+        return file == null ? null : file.id();
+    }
+
+    /**
+     * The file a message shares (issue #5).
+     *
+     * @param id   upload id (32 hex digits)
+     * @param name sanitised original name
+     * @param size bytes
+     * @param type media type found from the content, e.g. {@code image/png}
+     */
+    public record FileRef(String id, String name, long size, String type) {
+    }
+
+    /**
+     * Maps the columns of {@link MessageDao#COLUMNS}: the message, the sender's {@code public_token}, and
+     * {@code file_id, file_name, file_size, file_type} (null when the message has no file).
+     */
+    public static final class Mapper implements RowMapper<MessageRow> {
+        @Override
+        public MessageRow map(ResultSet rs, StatementContext ctx) throws SQLException {
+            String fileId = rs.getString("file_id");
+            FileRef file = fileId == null ? null
+                    : new FileRef(fileId, rs.getString("file_name"), rs.getLong("file_size"), rs.getString("file_type"));
+            return new MessageRow(rs.getLong("id"), rs.getString("room"), rs.getString("token"), rs.getString("public_token"),
+                    rs.getString("username"), rs.getString("text"), rs.getString("kind"), rs.getString("sender_ip"),
+                    rs.getLong("created_at"), file);
+        }
+    }
 }

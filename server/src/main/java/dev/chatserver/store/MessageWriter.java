@@ -120,12 +120,12 @@ public final class MessageWriter implements AutoCloseable {
         for (Pending p : batch) {
             MessageRow r = p.row();
             stored.add(new MessageRow(id++, r.room(), r.token(), r.publicToken(), r.username(), r.text(), r.kind(),
-                    r.senderIp(), r.createdAt()));
+                    r.senderIp(), r.createdAt(), r.file()));
         }
         try {
             jdbi.useTransaction(h -> {
-                PreparedBatch pb = h.prepareBatch("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at) "
-                        + "VALUES (:id, :room, :token, :username, :text, :kind, :senderIp, :createdAt)");
+                PreparedBatch pb = h.prepareBatch("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
+                        + "VALUES (:id, :room, :token, :username, :text, :kind, :senderIp, :createdAt, :fileId)");
                 for (MessageRow r : stored) {
                     pb.bindMethods(r).add();
                 }

@@ -51,6 +51,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void uploadDefaultsFollowTheSeeds() {
+        UploadSettings u = load().uploads();
+        assertEquals(52_428_800L, u.maxBytes(), "seed 000: 50 MB");
+        assertEquals(5, u.perFiveMinutes(), "seed 001: 5 uploads per 5 minutes");
+        assertEquals(32_000_000L, u.maxPixels());
+        assertEquals(UploadSettings.ALL_TYPES, u.allowedTypes(), "union of seeds 000 and 001");
+        assertEquals(UploadSettings.DEFAULTS, u, "the jar's file and the code's defaults agree");
+    }
+
+    @Test
+    void uploadSettingsComeFromTheEnvironmentAndJpegMeansJpg() {
+        env.put("CHAT_UPLOAD_MAX_BYTES", "16777216");
+        env.put("CHAT_UPLOAD_ALLOWED_TYPES", " PNG, jpeg ,pdf,png");
+        env.put("CHAT_UPLOADS_PER_FIVE_MINUTES", "7");
+        UploadSettings u = load().uploads();
+        assertEquals(16_777_216L, u.maxBytes());
+        assertEquals(List.of("png", "jpg", "pdf"), u.allowedTypes());
+        assertEquals(7, u.perFiveMinutes());
+    }
+
+    @Test
     void workingDirConfigOverridesTheJarDefault() throws IOException {
         workDirConfig("port=6001\ndbPath=local.sqlite3\n");
         ServerConfig c = load();
@@ -115,6 +136,9 @@ class ConfigLoaderTest {
             "CORS_ALLOWED_ORIGINS, http://my_host, allowedOrigins",
             "CORS_ALLOWED_ORIGINS, http://localhost:abc, allowedOrigins",
             "CORS_ALLOWED_ORIGINS, http://user@localhost, allowedOrigins",
+            "CHAT_UPLOAD_ALLOWED_TYPES, 'png,exe', uploadAllowedTypes",
+            "CHAT_UPLOAD_MAX_BYTES, 0, uploadMaxBytes",
+            "CHAT_UPLOAD_ORPHAN_MS, soon, uploadOrphanMs",
     })
     void badEnvironmentValueIsRefusedNamingTheKey(String variable, String value, String key) {
         env.put(variable, value);

@@ -27,12 +27,38 @@ class DatabaseTest {
         }
         try (Database db = open()) {
             int version = db.jdbi().withHandle(h -> h.createQuery("PRAGMA user_version").mapTo(Integer.class).one());
-            assertEquals(1, version);
+            assertEquals(2, version);
             List<String> tables = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").mapTo(String.class).list());
-            assertTrue(tables.containsAll(List.of("banned", "messages", "rooms", "tokens")), tables.toString());
+            assertTrue(tables.containsAll(List.of("banned", "messages", "room_members", "rooms", "tokens", "uploads")), tables.toString());
             assertEquals("Room one", db.jdbi().onDemand(RoomDao.class).find("R1").orElseThrow().name(),
                     "reopening keeps the data");
+        }
+    }
+
+    @Test
+    void aVersionOneDatabaseGetsTheFileIdColumnAndKeepsItsMessages() {
+        Path file = dir.resolve("v1.sqlite3");
+        // the messages table as schema.sql version 1 made it (before issue #5)
+        org.jdbi.v3.core.Jdbi.create("jdbc:sqlite:" + file).useHandle(h -> {
+            h.execute("CREATE TABLE rooms (code TEXT PRIMARY KEY, name TEXT NOT NULL, host_token TEXT, created_at INTEGER NOT NULL)");
+            h.execute("CREATE TABLE messages (id INTEGER PRIMARY KEY, room TEXT NOT NULL REFERENCES rooms (code) ON DELETE CASCADE,"
+                    + " token TEXT, username TEXT NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'chat',"
+                    + " sender_ip TEXT, created_at INTEGER NOT NULL)");
+            h.execute("INSERT INTO rooms (code, name, created_at) VALUES ('R', 'R', 0)");
+            h.execute("INSERT INTO messages (id, room, username, text, created_at) VALUES (1, 'R', 'a', 'old', 0)");
+            h.execute("PRAGMA user_version = 1");
+        });
+        for (int open = 0; open < 2; open++) { // the upgrade is idempotent
+            try (Database db = new Database(file, "NORMAL", 2)) {
+                List<String> columns = db.jdbi().withHandle(h -> h.createQuery("SELECT name FROM pragma_table_info('messages')")
+                        .mapTo(String.class).list());
+                assertEquals("file_id", columns.get(columns.size() - 1));
+                List<MessageRow> rows = db.jdbi().onDemand(MessageDao.class).latest("R", 10);
+                assertEquals(1, rows.size());
+                assertEquals("old", rows.get(0).text());
+                assertEquals(null, rows.get(0).file());
+            }
         }
     }
 

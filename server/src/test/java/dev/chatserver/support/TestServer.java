@@ -3,15 +3,18 @@ package dev.chatserver.support;
 import dev.chatserver.ChatServer;
 import dev.chatserver.config.ServerConfig;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /** A real server on a free loopback port with its SQLite file in a temp directory. */
 public final class TestServer implements AutoCloseable {
     private final ServerConfig config;
+    private final Clock clock;
     private ChatServer server;
     private int port;
 
-    private TestServer(ServerConfig config) {
+    private TestServer(ServerConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
     }
 
     /** Starts a server whose files live in {@code dir}. */
@@ -21,8 +24,13 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server with the given settings (port 0 picks a free one). */
     public static TestServer start(ServerConfig config) {
-        TestServer t = new TestServer(config);
-        t.server = new ChatServer(config);
+        return start(config, Clock.systemUTC());
+    }
+
+    /** Starts a server with the given settings and clock (tests that move time). */
+    public static TestServer start(ServerConfig config, Clock clock) {
+        TestServer t = new TestServer(config, clock);
+        t.server = new ChatServer(config, clock);
         t.port = t.server.start();
         return t;
     }
@@ -30,7 +38,7 @@ public final class TestServer implements AutoCloseable {
     /** Stops and starts again on the same port and database (persistence tests). */
     public void restart() {
         server.close();
-        server = new ChatServer(config.withPort(port));
+        server = new ChatServer(config.withPort(port), clock);
         port = server.start();
     }
 

@@ -28,11 +28,18 @@ final class BrowserSupport {
 
     /** Launches headless Chromium; close the Playwright (which closes the browser) when done. */
     static Browser launch(Playwright playwright) {
+        return launch(playwright, List.of());
+    }
+
+    /** As {@link #launch(Playwright)} with more Chromium switches (e.g. a fake microphone). */
+    static Browser launch(Playwright playwright, List<String> extraArgs) {
+        List<String> args = new java.util.ArrayList<>(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"));
+        args.addAll(extraArgs);
         return playwright.chromium().launch(new BrowserType.LaunchOptions()
                 .setExecutablePath(Paths.get(CHROMIUM))
                 .setHeadless(true)
-                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic")));
+                .setArgs(args));
     }
 
     /**
