@@ -19,7 +19,11 @@ import dev.chatserver.http.StaticFiles;
 import dev.chatserver.moderation.BanService;
 import dev.chatserver.realtime.ChatCommands;
 import dev.chatserver.realtime.LocalBroadcaster;
+import dev.chatserver.realtime.RichCommands;
 import dev.chatserver.realtime.RoomRegistry;
+import dev.chatserver.polls.PollService;
+import dev.chatserver.store.PollDao;
+import dev.chatserver.store.ReactionDao;
 import dev.chatserver.realtime.SessionRegistry;
 import dev.chatserver.realtime.SocketGateway;
 import dev.chatserver.rooms.AccountRoomRoutes;
@@ -86,11 +90,16 @@ public final class ChatServer implements AutoCloseable {
         RoomService roomService = new RoomService(jdbi.onDemand(RoomDao.class), clock);
         SessionRegistry sessions = new SessionRegistry();
         BlockService blocks = new BlockService(jdbi.onDemand(BlockDao.class), clock);
-        RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin(), blocks);
+        RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin(), blocks,
+                jdbi.onDemand(ReactionDao.class));
         RateLimiter limiter = new MemoryRateLimiter(clock);
         RoomAccess access = new RoomAccess(jdbi);
         ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions, dispatcher,
                 clock, config.messageMaxChars(), limiter, config.messagesPerMinute(), access, blocks);
+        RichCommands rich = new RichCommands(rooms, sessions, writer, dispatcher, blocking, clock, config.messageMaxChars(),
+                limiter, config.messagesPerMinute(), access, blocks, identities, jdbi,
+                new PollService(jdbi.onDemand(PollDao.class), clock));
+        commands.rich(rich);
         AlertSink alerts = config.alertWebhookUrl().isEmpty() ? new LogAlertSink()
                 : new WebhookAlertSink(URI.create(config.alertWebhookUrl()));
         SecurityLog security = new SecurityLog(clock, alerts);

@@ -35,6 +35,7 @@ public final class ChatCommands {
     private final dev.chatserver.chat.BlockService blocks;
     private final dev.chatserver.security.RateLimiter limiter;
     private final int messagesPerMinute;
+    private RichCommands rich;
 
     /**
      * @param dispatcher one thread: committed messages are fanned out there, in commit order
@@ -61,6 +62,18 @@ public final class ChatCommands {
         this.messageMaxChars = messageMaxChars;
     }
 
+    /** The rich commands of issue #7 (private messages, reactions, polls, edits, receipts, presence). */
+    public void rich(RichCommands rich) {
+        this.rich = rich;
+    }
+
+    /** A socket closed: runs on its serial executor before it leaves its rooms. */
+    public void disconnected(SessionContext ctx) {
+        if (rich != null) {
+            rich.disconnected(ctx);
+        }
+    }
+
     /**
      * Runs a command. @return a future of the ack data (already complete except for messages, which complete
      * after commit)
@@ -82,6 +95,7 @@ public final class ChatCommands {
             case KICK_USER -> CompletableFuture.completedFuture(kick(ctx, payload));
             case BLOCK_USER -> CompletableFuture.completedFuture(block(ctx, payload, true));
             case UNBLOCK_USER -> CompletableFuture.completedFuture(block(ctx, payload, false));
+            default -> rich.run(ctx, command, payload);
         };
     }
 
@@ -120,6 +134,9 @@ public final class ChatCommands {
         data.put("users", r.users());
         data.put("messages", r.messages());
         data.put("replay", r.replay());
+        if (rich != null) {
+            data.putAll(rich.joinExtras(ctx, r.room()));
+        }
         return data;
     }
 
@@ -244,7 +261,7 @@ public final class ChatCommands {
     }
 
     /** The room named in the payload, else (when allowed) the room joined last. */
-    private static String roomOf(JsonNode p, SessionContext ctx, boolean defaultToLast) {
+    static String roomOf(JsonNode p, SessionContext ctx, boolean defaultToLast) {
         String code = null;
         if (p != null && p.isTextual() && !defaultToLast) {
             code = p.asText();
@@ -262,7 +279,7 @@ public final class ChatCommands {
         return code;
     }
 
-    private static String firstText(JsonNode p, String... keys) {
+    static String firstText(JsonNode p, String... keys) {
         for (String k : keys) {
             String v = optText(p, k);
             if (v != null) {
@@ -272,7 +289,7 @@ public final class ChatCommands {
         return null;
     }
 
-    private static String optText(JsonNode p, String key) {
+    static String optText(JsonNode p, String key) {
         if (p == null || !p.isObject()) {
             return null;
         }
@@ -286,7 +303,7 @@ public final class ChatCommands {
         return v.asText();
     }
 
-    private static Long optLong(JsonNode p, String key) {
+    static Long optLong(JsonNode p, String key) {
         if (p == null || !p.isObject()) {
             return null;
         }

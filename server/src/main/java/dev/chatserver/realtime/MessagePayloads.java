@@ -13,7 +13,8 @@ public final class MessagePayloads {
 
     /**
      * A chat message as clients see it (superset of the seeds' shapes): {@code id, room, room_id, username,
-     * message, text, kind, timestamp (ISO-8601 UTC), created_at (epoch ms), user_id, public_token}.
+     * message, text, kind, timestamp (ISO-8601 UTC), created_at (epoch ms), user_id, public_token, edited (bool),
+     * edited_at (epoch ms, when edited), deleted (true, when deleted: text is then empty)}.
      * The secret token and sender IP are never included.
      */
     public static Map<String, Object> message(MessageRow r) {
@@ -29,6 +30,30 @@ public final class MessagePayloads {
         m.put("created_at", r.createdAt());
         m.put("user_id", r.publicToken());
         m.put("public_token", r.publicToken());
+        m.put("edited", r.editedAt() != null);
+        if (r.editedAt() != null) {
+            m.put("edited_at", r.editedAt());
+        }
+        if (r.deletedAt() != null) {
+            m.put("deleted", true);
+        }
+        return m;
+    }
+
+    /**
+     * Reactions of one message: {@code {counts: {emoji: n}, users: {emoji: [public_token...]}}}, emojis in the
+     * order first used.
+     */
+    public static Map<String, Object> reactions(java.util.List<dev.chatserver.store.ReactionDao.Reaction> rows) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        Map<String, java.util.List<String>> users = new LinkedHashMap<>();
+        for (var r : rows) {
+            counts.merge(r.emoji(), 1, Integer::sum);
+            users.computeIfAbsent(r.emoji(), k -> new java.util.ArrayList<>()).add(r.publicToken());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("counts", counts);
+        m.put("users", users);
         return m;
     }
 

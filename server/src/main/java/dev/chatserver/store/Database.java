@@ -64,7 +64,27 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read schema.sql", e);
         }
-        jdbi.useHandle(h -> h.createScript(sql).execute());
+        jdbi.useHandle(h -> {
+            upgrade(h); // before the script: its indexes may name the added columns
+            h.createScript(sql).execute();
+        });
+    }
+
+    /**
+     * Columns added to existing tables after their first release; {@code CREATE TABLE IF NOT EXISTS} does not
+     * add them to a database created earlier, so they are added here when missing (idempotent).
+     */
+    private static void upgrade(org.jdbi.v3.core.Handle h) {
+        addColumnIfMissing(h, "messages", "edited_at", "INTEGER");
+        addColumnIfMissing(h, "messages", "deleted_at", "INTEGER");
+    }
+
+    private static void addColumnIfMissing(org.jdbi.v3.core.Handle h, String table, String column, String type) {
+        java.util.List<String> cols = h.createQuery("SELECT name FROM pragma_table_info('" + table + "')")
+                .mapTo(String.class).list();
+        if (!cols.isEmpty() && !cols.contains(column)) { // empty: the table is new, the script creates it whole
+            h.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+        }
     }
 
     /** The Jdbi instance; DAOs come from {@code jdbi.onDemand(Dao.class)}. */

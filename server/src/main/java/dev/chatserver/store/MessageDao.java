@@ -11,7 +11,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
  */
 @RegisterConstructorMapper(MessageRow.class)
 public interface MessageDao {
-    String COLUMNS = "m.id, m.room, m.token, t.public_token, m.username, m.text, m.kind, m.sender_ip, m.created_at";
+    String COLUMNS = "m.id, m.room, m.token, t.public_token, m.username, m.text, m.kind, m.sender_ip, m.created_at, m.edited_at, m.deleted_at";
     String FROM = " FROM messages m LEFT JOIN tokens t ON t.token = m.token ";
 
     /** The newest {@code limit} messages of a room, oldest first. */
@@ -28,6 +28,10 @@ public interface MessageDao {
 
     @SqlQuery("SELECT coalesce(max(id), 0) FROM messages")
     long maxId();
+
+    /** One message by id. */
+    @SqlQuery("SELECT " + COLUMNS + FROM + "WHERE m.id = :id")
+    java.util.Optional<MessageRow> byId(@Bind("id") long id);
 
     @SqlQuery("SELECT count(*) FROM messages WHERE room = :room")
     long countInRoom(@Bind("room") String room);

@@ -27,12 +27,30 @@ class DatabaseTest {
         }
         try (Database db = open()) {
             int version = db.jdbi().withHandle(h -> h.createQuery("PRAGMA user_version").mapTo(Integer.class).one());
-            assertEquals(1, version);
+            assertEquals(2, version);
             List<String> tables = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").mapTo(String.class).list());
             assertTrue(tables.containsAll(List.of("banned", "messages", "rooms", "tokens")), tables.toString());
             assertEquals("Room one", db.jdbi().onDemand(RoomDao.class).find("R1").orElseThrow().name(),
                     "reopening keeps the data");
+        }
+    }
+
+    @Test
+    void aDatabaseFromBeforeTheEditColumnsGetsThemAndKeepsItsMessages() {
+        org.jdbi.v3.core.Jdbi old = org.jdbi.v3.core.Jdbi.create("jdbc:sqlite:" + dir.resolve("t.sqlite3").toAbsolutePath());
+        old.useHandle(h -> {
+            h.execute("CREATE TABLE rooms (code TEXT PRIMARY KEY, name TEXT NOT NULL, host_token TEXT, created_at INTEGER NOT NULL, private INTEGER NOT NULL DEFAULT 0)");
+            h.execute("CREATE TABLE messages (id INTEGER PRIMARY KEY, room TEXT NOT NULL REFERENCES rooms (code) ON DELETE CASCADE, "
+                    + "token TEXT, username TEXT NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'chat', sender_ip TEXT, created_at INTEGER NOT NULL)");
+            h.execute("INSERT INTO rooms (code, name, created_at) VALUES ('R1', 'R1', 1)");
+            h.execute("INSERT INTO messages (id, room, username, text, created_at) VALUES (1, 'R1', 'ann', 'old', 1)");
+        });
+        try (Database db = open()) {
+            var row = db.jdbi().onDemand(MessageDao.class).latest("R1", 10).get(0);
+            assertEquals("old", row.text());
+            assertEquals(null, row.editedAt());
+            assertEquals(null, row.deletedAt());
         }
     }
 
