@@ -270,11 +270,12 @@ public final class RichCommands {
             payload.put("username", me.username());
             payload.put("counts", r.get("counts"));
             payload.put("users", r.get("users"));
-            if (n > 0) {
+            if (n > 0) { // a sent map is never changed afterwards: it is encoded later, on the socket's event loop
                 fanOut(m.room(), id, Map.of("reactions", r), Outbound.MESSAGE_REACTION, payload, me.token());
             }
-            payload.put("changed", n > 0);
-            return payload;
+            Map<String, Object> ack = new LinkedHashMap<>(payload);
+            ack.put("changed", n > 0);
+            return ack;
         }
     }
 
