@@ -43,8 +43,10 @@ public final class DirectoryRoutes {
     /**
      * @return {@code {users: [{user_id, username, is_admin, joined_at (epoch ms), messages_sent, status
      *     (online|away|offline), last_seen (epoch ms)}]}}: the registered accounts, by name (at most 500)
+     * @throws ChatException {@code login_required} (401) without a session or chat token (seed 001: authenticated)
      */
     FullHttpResponse users(HttpRequestData req) {
+        requireToken(req);
         List<Map<String, Object>> out = new ArrayList<>();
         jdbi.useHandle(h -> h.createQuery("""
                 SELECT u.token, t.public_token, u.username, u.is_admin, u.created_at, t.last_seen,
@@ -68,8 +70,10 @@ public final class DirectoryRoutes {
     }
 
     /**
-     * @return {@code {rooms: [{code, name, created_at, messages, online, private}]}}: public rooms by latest activity
-     *     (at most 100), then the requester's members-only rooms; private conversations are not rooms here
+     * @return {@code {rooms: [{code, name, created_at, messages, online, private}]}}: the rooms the requester knows, by
+     *     latest activity (at most 100): the lobby and public rooms they wrote in, then their members-only rooms.
+     *     Not every public room: a room code is its invitation (seed 000), so codes are not listed to strangers.
+     *     Private conversations are not rooms here.
      */
     FullHttpResponse rooms(HttpRequestData req) {
         String token = auth.token(req);
@@ -79,7 +83,8 @@ public final class DirectoryRoutes {
                        (SELECT count(*) FROM messages m WHERE m.room = r.code) AS messages,
                        coalesce((SELECT max(id) FROM messages m WHERE m.room = r.code), 0) AS last_id
                 FROM rooms r
-                WHERE r.code NOT LIKE 'dm:%' AND (r.private = 0
+                WHERE r.code NOT LIKE 'dm:%' AND ((r.private = 0 AND (r.code = 'lobby'
+                    OR EXISTS (SELECT 1 FROM messages w WHERE w.room = r.code AND w.token = :token)))
                   OR EXISTS (SELECT 1 FROM room_members rm WHERE rm.room = r.code AND rm.token = :token))
                 ORDER BY r.private, last_id DESC, r.created_at DESC LIMIT 100""")
                 .bind("token", token)

@@ -44,7 +44,11 @@ class DirectoryApiTest {
 
                 assertEquals(0, new JSONObject(alice.get("/api/conversations").body()).getJSONArray("conversations").length());
             }
-            assertEquals(401, new HttpSession(server.url()).get("/api/conversations").statusCode());
+            HttpSession stranger = new HttpSession(server.url());
+            assertEquals(401, stranger.get("/api/conversations").statusCode());
+            assertEquals(401, stranger.get("/api/users").statusCode());
+            String known = stranger.get("/api/rooms").body();
+            assertTrue(known.contains("\"lobby\"") && !known.contains("ROOM1"), "room codes are invitations: not listed to strangers");
         }
     }
 }

@@ -221,7 +221,7 @@ class RichChatTest {
             assertEquals("away", ann.awaitJson("user_status", e -> "ben".equals(e.getString("username"))).getString("status"));
             assertEquals("bad_request", ben.refused("set_presence", new JSONObject().put("status", "invisible")));
             ben.close();
-            JSONObject off = ann.awaitJson("user_status", e -> "offline".equals(e.getString("status")));
+            JSONObject off = ann.awaitJson("user_status", e -> "offline".equals(e.getString("status")) && "ben".equals(e.getString("username")));
             assertEquals("ben", off.getString("username"));
             assertFalse(off.isNull("last_seen"));
         }
