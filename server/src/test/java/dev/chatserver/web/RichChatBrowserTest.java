@@ -173,6 +173,14 @@ class RichChatBrowserTest {
         Page again = openConnected(account, server.url() + "/room/OTHER");
         assertThat(again.locator("html")).hasAttribute("data-theme", "green");
         assertThat(again.locator("#theme-select")).hasValue("green");
+
+        send(again, "counted");
+        Page profile = account.newPage();
+        profile.navigate(server.url() + "/profile");
+        assertThat(profile.locator("#profile-stats")).isVisible();
+        assertThat(profile.locator("#stat-messages")).hasText("1");
+        assertThat(profile.locator("#stat-rooms")).hasText("1");
+        assertThat(profile.locator("html")).hasAttribute("data-theme", "green");
     }
 
     @Test
