@@ -92,6 +92,8 @@ public final class RoomRegistry {
      */
     public JoinResult join(SessionContext ctx, String code, Long afterId) {
         List<MessageRow> replayRows = afterId == null ? null : messages.after(code, afterId, REPLAY_MAX + 1);
+        Map<Long, List<dev.chatserver.store.ReactionDao.Reaction>> replayReactions =
+                replayRows == null ? Map.of() : reactionsByMessage(code, replayRows); // outside the monitor
         Identity me = ctx.identity();
         while (true) {
             RoomState st = rooms.computeIfAbsent(code, RoomState::new);
@@ -101,19 +103,9 @@ public final class RoomRegistry {
                 }
                 if (!st.loaded) {
                     List<MessageRow> latest = messages.latest(code, historySize);
-                    Map<Long, List<dev.chatserver.store.ReactionDao.Reaction>> byMessage = new java.util.HashMap<>();
-                    if (reactions != null && !latest.isEmpty()) {
-                        for (var r : reactions.ofRoom(code, latest.get(0).id())) {
-                            byMessage.computeIfAbsent(r.messageId(), k -> new ArrayList<>()).add(r);
-                        }
-                    }
+                    Map<Long, List<dev.chatserver.store.ReactionDao.Reaction>> byMessage = reactionsByMessage(code, latest);
                     for (MessageRow r : latest) {
-                        Map<String, Object> payload = MessagePayloads.message(r);
-                        List<dev.chatserver.store.ReactionDao.Reaction> rs = byMessage.get(r.id());
-                        if (rs != null) {
-                            payload.put("reactions", MessagePayloads.reactions(rs));
-                        }
-                        remember(st, payload);
+                        remember(st, withReactions(MessagePayloads.message(r), byMessage.get(r.id())));
                     }
                     st.loaded = true;
                 }
@@ -136,7 +128,7 @@ public final class RoomRegistry {
                     long upTo = afterId;
                     for (MessageRow r : replayRows) {
                         if (r.id() <= st.lastId) { // later ones are not broadcast yet: they come live
-                            history.add(MessagePayloads.message(r));
+                            history.add(withReactions(MessagePayloads.message(r), replayReactions.get(r.id())));
                             upTo = r.id();
                         }
                     }
@@ -378,6 +370,25 @@ public final class RoomRegistry {
         synchronized (st) {
             return st.members.size();
         }
+    }
+
+    /** Reactions of these rows (oldest first), by message id; empty without a reaction store. */
+    private Map<Long, List<dev.chatserver.store.ReactionDao.Reaction>> reactionsByMessage(String code, List<MessageRow> rows) {
+        Map<Long, List<dev.chatserver.store.ReactionDao.Reaction>> byMessage = new java.util.HashMap<>();
+        if (reactions != null && !rows.isEmpty()) {
+            for (var r : reactions.ofRoom(code, rows.get(0).id())) {
+                byMessage.computeIfAbsent(r.messageId(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        return byMessage;
+    }
+
+    private static Map<String, Object> withReactions(Map<String, Object> payload,
+                                                     List<dev.chatserver.store.ReactionDao.Reaction> rs) {
+        if (rs != null) {
+            payload.put("reactions", MessagePayloads.reactions(rs));
+        }
+        return payload;
     }
 
     private void remember(RoomState st, Map<String, Object> payload) {

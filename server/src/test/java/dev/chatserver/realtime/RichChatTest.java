@@ -57,6 +57,16 @@ class RichChatTest {
                         .getJSONArray("messages");
                 assertEquals("سلام alice", history.getJSONObject(0).getString("message"));
 
+                bob.ok("edit_message", new JSONObject().put("message_id", sent.getLong("id")).put("message", "سلام alice!"));
+                assertEquals("سلام alice!", alice2.awaitJson("message_edited").getString("message"), "edits reach both sides");
+                alice.ok("add_reaction", new JSONObject().put("message_id", sent.getLong("id")).put("emoji", "❤️"));
+                assertEquals(1, bob2.awaitJson("message_reaction").getJSONObject("counts").getInt("❤️"));
+                assertEquals("not_allowed", alice.refused("delete_message", new JSONObject().put("message_id", sent.getLong("id"))));
+                try (SocketClient eve = server.client()) {
+                    assertEquals("message_not_found", eve.refused("react",
+                            new JSONObject().put("message_id", sent.getLong("id")).put("emoji", "👀")), "others cannot see a conversation");
+                }
+
                 alice.ok("block_user", new JSONObject().put("user_id", bobId.getString("public_token")));
                 assertEquals("blocked", bob.refused("private_message",
                         new JSONObject().put("to", aliceId.getString("public_token")).put("message", "hello?")));
@@ -98,6 +108,11 @@ class RichChatTest {
                 try (SocketClient late = server.client()) {
                     JSONObject msg = late.join("REACT", "late").getJSONArray("messages").getJSONObject(0);
                     assertEquals(5, msg.getJSONObject("reactions").getJSONObject("counts").getInt("👍"), "history carries the counts");
+                }
+                try (SocketClient back = server.client()) {
+                    JSONObject replayed = back.ok("join_room", new JSONObject().put("room", "REACT").put("username", "back")
+                            .put("last_id", id - 1)).getJSONArray("messages").getJSONObject(0);
+                    assertEquals(5, replayed.getJSONObject("reactions").getJSONObject("counts").getInt("👍"), "so does a replay");
                 }
                 try (SocketClient outsider = server.client()) {
                     assertEquals("message_not_found", outsider.refused("react", new JSONObject().put("message_id", id).put("emoji", "x")));
