@@ -47,6 +47,7 @@ public final class DirectoryRoutes {
      */
     FullHttpResponse users(HttpRequestData req) {
         requireToken(req);
+        Map<String, String> online = rich.onlineStatuses();
         List<Map<String, Object>> out = new ArrayList<>();
         jdbi.useHandle(h -> h.createQuery("""
                 SELECT u.token, t.public_token, u.username, u.is_admin, u.created_at, t.last_seen,
@@ -60,7 +61,7 @@ public final class DirectoryRoutes {
                     m.put("is_admin", rs.getInt("is_admin") == 1);
                     m.put("joined_at", rs.getLong("created_at"));
                     m.put("messages_sent", rs.getLong("sent"));
-                    String status = rich.statusOf(token);
+                    String status = online.getOrDefault(token, "offline");
                     m.put("status", status);
                     Long seen = rich.lastSeenOf(token);
                     m.put("last_seen", "offline".equals(status) ? (seen != null ? seen : rs.getLong("last_seen")) : System.currentTimeMillis());

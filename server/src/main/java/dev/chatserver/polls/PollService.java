@@ -126,9 +126,9 @@ public final class PollService {
         return dao.find(pollId).orElseThrow(() -> new ChatException("poll_not_found", "no such poll", 404));
     }
 
-    /** The newest polls of a room (at most 20), newest first. */
-    public List<PollRow> ofRoom(String room) {
-        return dao.ofRoom(room, 20);
+    /** The newest {@code limit} polls of a room, newest first. */
+    public List<PollRow> ofRoom(String room, int limit) {
+        return dao.ofRoom(room, limit);
     }
 
     /** Closed by hand, or its deadline passed. */

@@ -53,6 +53,10 @@ public final class RichCommands {
     public static final String DM_PREFIX = "dm:";
     /** Longest emoji (or short reaction text), UTF-16 chars. */
     public static final int EMOJI_MAX = 16;
+    /** Newest polls sent with a join (each costs a few queries). */
+    public static final int JOIN_POLLS = 5;
+    /** Newest polls answered to {@code list_polls}. */
+    public static final int LIST_POLLS = 20;
 
     private final RoomRegistry rooms;
     private final SessionRegistry sessions;
@@ -190,7 +194,7 @@ public final class RichCommands {
             m.put("username", c.otherName());
             m.put("last_id", c.lastId());
             m.put("unread", c.unread());
-            m.put("status", statusOfPublic(c.otherPublic()));
+            m.put("status", statusOf(c.otherToken()));
             out.add(m);
         }
         return out;
@@ -442,16 +446,16 @@ public final class RichCommands {
         }
     }
 
-    /** {@code list_polls {room}} -> {@code {room, polls: [poll with my_votes...]}}, newest first. */
+    /** {@code list_polls {room}} -> {@code {room, polls: [poll with my_votes...]}}, the newest 20, newest first. */
     private Map<String, Object> listPolls(SessionContext ctx, JsonNode p) {
         String room = ChatCommands.roomOf(p, ctx, true);
         requireAccess(ctx, room, () -> new ChatException("not_in_room", "join room " + room + " first", 403));
-        return Map.of("room", room, "polls", pollsOf(room, ctx.identity().token()));
+        return Map.of("room", room, "polls", pollsOf(room, ctx.identity().token(), LIST_POLLS));
     }
 
-    private List<Map<String, Object>> pollsOf(String room, String token) {
+    private List<Map<String, Object>> pollsOf(String room, String token, int limit) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (PollRow r : polls.ofRoom(room)) {
+        for (PollRow r : polls.ofRoom(room, limit)) {
             out.add(withMine(polls.payload(r), polls.votesOf(r.id(), token)));
         }
         return out;
@@ -505,7 +509,7 @@ public final class RichCommands {
         }
     }
 
-    /** Extra join data: {@code reads: [{user_id, username, message_id}]} (read marks) and {@code polls}. */
+    /** Extra join data: {@code reads: [{user_id, username, message_id}]} (read marks) and the newest 5 {@code polls}. */
     public Map<String, Object> joinExtras(SessionContext ctx, String room) {
         List<Map<String, Object>> reads = new ArrayList<>();
         for (ReadMarkDao.Mark m : marks.ofRoom(room)) {
@@ -517,7 +521,7 @@ public final class RichCommands {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("reads", reads);
-        out.put("polls", pollsOf(room, ctx.identity().token()));
+        out.put("polls", pollsOf(room, ctx.identity().token(), JOIN_POLLS));
         return out;
     }
 
@@ -567,13 +571,20 @@ public final class RichCommands {
         return away.getOrDefault(token, "online");
     }
 
+    /** online / away of every token with a live socket here (one pass over the sockets); absent: offline. */
+    public Map<String, String> onlineStatuses() {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (SessionContext s : sessions.all()) {
+            if (s.identity() != null) {
+                m.put(s.identity().token(), away.getOrDefault(s.identity().token(), "online"));
+            }
+        }
+        return m;
+    }
+
     /** Epoch ms the token was last seen online here, or null when unknown (never disconnected since start). */
     public Long lastSeenOf(String token) {
         return lastSeen.get(token);
-    }
-
-    private String statusOfPublic(String publicToken) {
-        return identities.secretOfPublic(publicToken).map(this::statusOf).orElse("offline");
     }
 
     private Map<String, Object> statusPayload(Identity who, String status, long now) {

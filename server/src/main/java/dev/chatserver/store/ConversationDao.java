@@ -14,7 +14,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 public interface ConversationDao {
     /** Conversations of a token, most recent first. Unread: others' live messages after the token's read mark. */
     @SqlQuery("""
-            SELECT me.room AS room, ot.public_token AS other_public, ot.username AS other_name,
+            SELECT me.room AS room, o.token AS other_token, ot.public_token AS other_public, ot.username AS other_name,
                    (SELECT max(id) FROM messages x WHERE x.room = me.room) AS last_id,
                    (SELECT count(*) FROM messages x WHERE x.room = me.room AND x.token <> :token AND x.deleted_at IS NULL
                       AND x.id > coalesce((SELECT last_read_id FROM read_marks r WHERE r.room = me.room AND r.token = :token), 0)) AS unread
@@ -38,11 +38,12 @@ public interface ConversationDao {
      * One conversation.
      *
      * @param room        its {@code dm:...} key
+     * @param otherToken  the other identity's secret token (never sent to clients)
      * @param otherPublic the other identity's public token
      * @param otherName   its current name
      * @param lastId      newest message id, or null when empty
      * @param unread      messages from the other one after my read mark
      */
-    record Conversation(String room, String otherPublic, String otherName, Long lastId, int unread) {
+    record Conversation(String room, String otherToken, String otherPublic, String otherName, Long lastId, int unread) {
     }
 }
