@@ -65,7 +65,9 @@ CREATE TABLE IF NOT EXISTS messages (
     kind       TEXT NOT NULL DEFAULT 'chat',
     sender_ip  TEXT,
     created_at INTEGER NOT NULL,
-    file_id    TEXT REFERENCES uploads (id)
+    file_id    TEXT REFERENCES uploads (id),
+    edited_at  INTEGER,                     -- last edit by the author (or an admin); null when never edited
+    deleted_at INTEGER                      -- set when deleted: text is then '' (the audit keeps who deleted)
 );
 CREATE INDEX IF NOT EXISTS messages_room_id ON messages (room, id);
 CREATE INDEX IF NOT EXISTS messages_token ON messages (token);
@@ -179,6 +181,58 @@ CREATE TABLE IF NOT EXISTS blocks (
     blocked_token TEXT NOT NULL,
     created_at    INTEGER NOT NULL,
     PRIMARY KEY (blocker_token, blocked_token)
+);
+
+-- Edits and deletions of messages (issue #7): who did what, when; never the text.
+CREATE TABLE IF NOT EXISTS message_audit (
+    id           INTEGER PRIMARY KEY,
+    message_id   INTEGER NOT NULL,
+    room         TEXT NOT NULL,
+    action       TEXT NOT NULL,               -- 'edit' or 'delete'
+    actor_token  TEXT NOT NULL,
+    author_token TEXT,
+    at           INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS message_audit_message ON message_audit (message_id);
+
+-- Emoji reactions (seed 001): one per user per emoji per message.
+CREATE TABLE IF NOT EXISTS reactions (
+    message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+    emoji      TEXT NOT NULL,
+    token      TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (message_id, emoji, token)
+);
+
+-- Polls (seed 001 create_poll / vote_poll). options is a JSON array of strings.
+CREATE TABLE IF NOT EXISTS polls (
+    id            INTEGER PRIMARY KEY,
+    room          TEXT NOT NULL REFERENCES rooms (code) ON DELETE CASCADE,
+    creator_token TEXT NOT NULL,
+    question      TEXT NOT NULL,
+    options       TEXT NOT NULL,
+    multiple      INTEGER NOT NULL DEFAULT 0,   -- 1: a voter may pick several options (one vote each)
+    closes_at     INTEGER,                      -- epoch ms; votes at or after it are refused
+    closed_at     INTEGER,                      -- set when the creator (or an admin) closed it
+    created_at    INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS polls_room ON polls (room, id);
+
+CREATE TABLE IF NOT EXISTS poll_votes (
+    poll_id      INTEGER NOT NULL REFERENCES polls (id) ON DELETE CASCADE,
+    token        TEXT NOT NULL,
+    option_index INTEGER NOT NULL,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (poll_id, token, option_index)
+);
+
+-- Read receipts: the last message id each identity has read in each room (DM conversations included).
+CREATE TABLE IF NOT EXISTS read_marks (
+    room         TEXT NOT NULL REFERENCES rooms (code) ON DELETE CASCADE,
+    token        TEXT NOT NULL,
+    last_read_id INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    PRIMARY KEY (room, token)
 );
 
 PRAGMA user_version = 2;

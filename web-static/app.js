@@ -43,6 +43,24 @@
  * Security: every piece of user-provided text is inserted with textContent/createTextNode,
  * never as HTML. The page runs under CSP default-src 'self' (no inline script or style).
  *
+ * Rich chat (issue #7; docs/protocol.md):
+ *   reactions    hover/click a message: .react-button opens .emoji-picker; .reaction buttons toggle
+ *                add_reaction / remove_reaction; `message_reaction` updates .reactions
+ *   edit/delete  own messages (admins: any): .edit-button (inline .edit-form) / .delete-button ->
+ *                edit_message / delete_message; `message_edited` adds .edited-mark, `message_deleted` blanks it
+ *   read marks   `read {room, message_id}` for the newest message while the page is visible; `read`
+ *                events and the join ack's `reads` show "Seen by" (.seen-by) under own messages
+ *   presence     set_presence away/online on tab visibility; `user_status` sets li.user[data-status]
+ *   DMs          click someone in #presence (or #conversations) -> #dm-panel: dm_history, private_message,
+ *                `private_message` events; #conversations lists list_conversations with unread badges
+ *   polls        #poll-form -> create_poll; #polls cards from the join ack's `polls` and `poll_updated`;
+ *                .poll-vote -> vote_poll, .poll-close -> close_poll
+ *   settings     #theme-select (light/dark/blue/green), #sound-toggle (WebAudio beep on new messages,
+ *                two tones on an @mention of us), #lang-select (en/fa via /static/i18n.js): saved to the
+ *                account's prefs (POST /update_profile) when signed in, else to localStorage
+ *   text         @mentions as span.mention (.mention-me for us); http(s) links as <a rel="noopener
+ *                noreferrer nofollow" target="_blank">, built with textContent; dir="auto" everywhere
+ *
  * Element ids used by tests: #messages (.msg[data-id] with .author and .text; file messages .msg.file
  * with img.file-image, audio.file-audio, video.file-video or a.file-chip), #message-input,
  * #send-button, #name-input, #set-name-button, #presence (li.user), #presence-count, #typing,
@@ -71,6 +89,18 @@
   const FILE_URL_RE = /^\/api\/download_file\/[0-9a-f]{32}$/;
   const RECORD_MAX_MS = 5 * 60 * 1000; // a voice note stops by itself after 5 minutes
   const RECORD_TYPES = ['audio/webm;codecs=opus', 'audio/webm', 'audio/ogg;codecs=opus', 'audio/ogg', 'audio/mp4'];
+  const THEME_KEY = 'chat.theme';
+  const SOUND_KEY = 'chat.sound';
+  const THEMES = ['light', 'dark', 'blue', 'green'];
+  const EMOJIS = ['👍', '❤️', '😂', '😮', '😢', '🎉'];
+  const READ_THROTTLE_MS = 1000;
+  const URL_RE = /https?:\/\/[^\s<>"']+/g;
+  const MENTION_RE = /@[\p{L}\p{N}_.-]{1,20}/gu;
+
+  /** Translation of an English UI string (window.ChatI18n from /static/i18n.js; English without it). */
+  function t(key) {
+    return window.ChatI18n ? window.ChatI18n.t(key) : key;
+  }
 
   /** Room code from the URL: /room/<code> or a members-only /chat/<key> (URL-decoded), else the lobby. */
   function roomFromPath(pathname) {
@@ -105,6 +135,15 @@
     uploadMaxBytes: null, // from /api/upload_limits; null until known (the server checks anyway)
     uploading: false,
     recorder: null, // {media, stream, chunks, timer, startedAt, stopTimer} while recording
+    messages: new Map(), // id -> last known payload of every rendered chat message (for re-rendering)
+    reads: new Map(), // reader public token -> {username, message_id}: read marks of this room
+    lastReadSent: 0, // newest id we sent a `read` for
+    readTimer: null,
+    polls: new Map(), // poll id -> poll payload (with my_votes)
+    status: new Map(), // public token -> online | away | offline
+    dm: null, // open conversation: {userId, username, room}
+    prefs: null, // account prefs from /api/me (signed in), else null
+    sound: false,
   };
 
   // ---------------------------------------------------------------- DOM
@@ -342,10 +381,24 @@
       time.title = date.toLocaleString();
       meta.appendChild(time);
     }
+    if (msg.edited && !msg.deleted) {
+      const mark = make('span', 'edited-mark', t('edited'));
+      const at = toDate(msg.edited_at);
+      if (at) mark.title = at.toLocaleString();
+      meta.appendChild(mark);
+    }
     li.appendChild(meta);
 
+    if (msg.deleted) {
+      li.classList.add('deleted');
+      const gone = make('div', 'text deleted-text', t('This message was deleted.'));
+      gone.setAttribute('dir', 'auto');
+      li.appendChild(gone);
+      return li;
+    }
     const body = msg.message !== undefined && msg.message !== null ? msg.message : msg.text;
-    const text = make('div', 'text', body === undefined || body === null ? '' : body);
+    const text = make('div', 'text');
+    appendRichText(text, body === undefined || body === null ? '' : String(body));
     text.setAttribute('dir', 'auto');
     const file = kind === 'file' ? fileElement(msg.file) : null;
     if (file) {
@@ -354,7 +407,219 @@
       li.appendChild(file);
     }
     li.appendChild(text);
+    if (!system) {
+      li.appendChild(reactionsElement(msg));
+      li.appendChild(actionsElement(msg, own));
+      if (own) li.appendChild(make('div', 'seen-by'));
+    }
     return li;
+  }
+
+  /**
+   * Appends text to a node with @mentions as span.mention (span.mention-me when it names us) and http(s)
+   * links as anchors; everything else as text nodes. The node's textContent equals the text exactly.
+   */
+  function appendRichText(node, text) {
+    const tokens = [];
+    for (const m of text.matchAll(URL_RE)) {
+      let url = m[0].replace(/[.,;:!?)\]]+$/, '');
+      tokens.push({ start: m.index, end: m.index + url.length, kind: 'link', text: url });
+    }
+    for (const m of text.matchAll(MENTION_RE)) {
+      const start = m.index;
+      if (start > 0 && /[\p{L}\p{N}_]/u.test(text[start - 1])) continue; // e-mail addresses are not mentions
+      if (tokens.some((k) => start < k.end && start + m[0].length > k.start)) continue;
+      tokens.push({ start: start, end: start + m[0].length, kind: 'mention', text: m[0] });
+    }
+    tokens.sort((a, b) => a.start - b.start);
+    let at = 0;
+    for (const k of tokens) {
+      if (k.start < at) continue;
+      if (k.start > at) node.appendChild(document.createTextNode(text.slice(at, k.start)));
+      node.appendChild(k.kind === 'link' ? linkElement(k.text) : mentionElement(k.text));
+      at = k.end;
+    }
+    if (at < text.length) node.appendChild(document.createTextNode(text.slice(at)));
+  }
+
+  /** A safe link: http(s) only (else plain text), opened in a new tab without opener or referrer. */
+  function linkElement(raw) {
+    let url = null;
+    try {
+      url = new URL(raw);
+    } catch (e) {
+      url = null;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) return document.createTextNode(raw);
+    const a = make('a', 'link', raw);
+    a.href = url.href;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer nofollow';
+    a.setAttribute('dir', 'auto');
+    return a;
+  }
+
+  function mentionElement(raw) {
+    const span = make('span', 'mention', raw);
+    span.setAttribute('dir', 'auto'); // isolated: "@name" keeps its order inside right-to-left text
+    const me = state.username && raw.slice(1).toLowerCase() === state.username.toLowerCase();
+    if (me) span.classList.add('mention-me');
+    return span;
+  }
+
+  function mentionsMe(msg) {
+    if (!state.username) return false;
+    const body = String(msg.message || msg.text || '');
+    for (const m of body.matchAll(MENTION_RE)) {
+      if (m[0].slice(1).toLowerCase() === state.username.toLowerCase()) return true;
+    }
+    return false;
+  }
+
+  /** .reactions: one button per emoji with its count; ours are .mine and clicking toggles ours. */
+  function reactionsElement(msg) {
+    const box = make('div', 'reactions');
+    const r = msg.reactions && typeof msg.reactions === 'object' ? msg.reactions : null;
+    const counts = r && r.counts && typeof r.counts === 'object' ? r.counts : {};
+    const users = r && r.users && typeof r.users === 'object' ? r.users : {};
+    for (const emoji of Object.keys(counts)) {
+      const n = Number(counts[emoji]);
+      if (!(n > 0)) continue;
+      const mine = Array.isArray(users[emoji]) && users[emoji].indexOf(state.publicToken) >= 0;
+      const b = make('button', 'reaction' + (mine ? ' mine' : ''), emoji + ' ' + n);
+      b.type = 'button';
+      b.dataset.emoji = emoji;
+      b.setAttribute('aria-pressed', String(mine));
+      b.addEventListener('click', () => react(msg.id, emoji, !mine));
+      box.appendChild(b);
+    }
+    return box;
+  }
+
+  /** .msg-actions: React (emoji picker), and Edit / Delete on own messages (admins: every message). */
+  function actionsElement(msg, own) {
+    const box = make('div', 'msg-actions');
+    const reactButton = make('button', 'react-button', '☺+');
+    reactButton.type = 'button';
+    reactButton.title = t('React');
+    reactButton.setAttribute('aria-label', t('React'));
+    const picker = make('div', 'emoji-picker');
+    picker.hidden = true;
+    for (const e of EMOJIS) {
+      const b = make('button', 'emoji', e);
+      b.type = 'button';
+      b.addEventListener('click', () => {
+        picker.hidden = true;
+        react(msg.id, e, true);
+      });
+      picker.appendChild(b);
+    }
+    reactButton.addEventListener('click', () => {
+      picker.hidden = !picker.hidden;
+    });
+    box.appendChild(reactButton);
+    box.appendChild(picker);
+    const admin = !!(state.account && state.account.is_admin);
+    if (own || admin) {
+      const edit = make('button', 'edit-button', t('Edit'));
+      edit.type = 'button';
+      edit.addEventListener('click', () => startEdit(msg));
+      const del = make('button', 'delete-button', t('Delete'));
+      del.type = 'button';
+      del.addEventListener('click', () => {
+        if (window.confirm(t('Delete this message?'))) changeMessage('delete_message', { message_id: msg.id });
+      });
+      box.appendChild(edit);
+      box.appendChild(del);
+    }
+    return box;
+  }
+
+  async function react(id, emoji, add) {
+    const res = await request(add ? 'add_reaction' : 'remove_reaction', { message_id: id, emoji: emoji });
+    if (!res.ok) showError(errorText(res.error, 'Could not react.'));
+    else if (res.data && res.data.counts) updateMessage(id, { reactions: { counts: res.data.counts, users: res.data.users } });
+  }
+
+  /** Inline edit: the text becomes an input; Enter saves (edit_message), Escape cancels. */
+  function startEdit(msg) {
+    const li = el.messages.querySelector('li.msg[data-id="' + CSS.escape(String(msg.id)) + '"]');
+    if (!li || li.querySelector('.edit-form')) return;
+    const form = make('form', 'edit-form');
+    const input = make('input', 'edit-input');
+    input.type = 'text';
+    input.maxLength = MESSAGE_MAX;
+    input.setAttribute('dir', 'auto');
+    input.value = String(msg.message || msg.text || '');
+    const save = make('button', 'btn btn-small', t('Edit'));
+    save.type = 'submit';
+    form.appendChild(input);
+    form.appendChild(save);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      const text = input.value.trim();
+      if (!text) return;
+      await changeMessage('edit_message', { message_id: msg.id, message: text });
+    });
+    input.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape') rerenderMessage(msg.id);
+    });
+    li.querySelector('.text').replaceWith(form);
+    input.focus();
+  }
+
+  async function changeMessage(event, payload) {
+    const res = await request(event, payload);
+    if (!res.ok) {
+      showError(errorText(res.error, 'Could not change the message.'));
+      rerenderMessage(payload.message_id);
+      return;
+    }
+    const d = res.data || {};
+    if (event === 'delete_message') updateMessage(payload.message_id, { deleted: true, message: '', text: '' });
+    else updateMessage(payload.message_id, { message: d.message, text: d.text, edited: true, edited_at: d.edited_at });
+  }
+
+  /** Merges changed fields into a rendered message and renders it again. */
+  function updateMessage(id, patch) {
+    const key = String(id);
+    const msg = state.messages.get(key);
+    if (!msg) return;
+    state.messages.set(key, Object.assign({}, msg, patch));
+    rerenderMessage(id);
+  }
+
+  function rerenderMessage(id) {
+    const key = String(id);
+    const msg = state.messages.get(key);
+    const li = el.messages.querySelector('li.msg[data-id="' + CSS.escape(key) + '"]');
+    if (msg && li) li.replaceWith(messageElement(msg));
+    renderSeenBy();
+  }
+
+  /**
+   * "Seen by": each reader is listed under the newest own message their read mark reaches (not under every
+   * older one too), like most messengers.
+   */
+  function renderSeenBy() {
+    const own = Array.from(el.messages.querySelectorAll('li.msg.own[data-id]'));
+    const ids = own.map((li) => Number(li.dataset.id));
+    const byMessage = new Map();
+    for (const [who, r] of state.reads) {
+      if (who === state.publicToken) continue;
+      let best = null;
+      for (const id of ids) if (id <= Number(r.message_id) && (best === null || id > best)) best = id;
+      if (best === null) continue;
+      if (!byMessage.has(best)) byMessage.set(best, []);
+      byMessage.get(best).push(r.username || '?');
+    }
+    own.forEach((li, i) => {
+      const box = li.querySelector('.seen-by');
+      if (!box) return;
+      const names = byMessage.get(ids[i]);
+      box.textContent = names ? t('Seen by') + ': ' + names.join('، ') : '';
+      box.setAttribute('dir', 'auto');
+    });
   }
 
   /** Render one chat message unless it is already shown. Returns true if it was added. */
@@ -363,16 +628,21 @@
     const key = String(msg.id);
     if (state.shownIds.has(key)) return false;
     state.shownIds.add(key);
+    state.messages.set(key, msg);
     state.lastId = msg.id;
     const stick = opts && opts.forceScroll ? true : isAtBottom();
     el.messages.appendChild(messageElement(msg));
     afterAppend(stick);
+    if (isOwn(msg)) renderSeenBy();
+    scheduleRead();
+    if (opts && opts.live && !isOwn(msg)) notify(mentionsMe(msg) ? 'mention' : 'message');
     return true;
   }
 
   function clearMessages() {
     el.messages.replaceChildren();
     state.shownIds.clear();
+    state.messages.clear();
     state.lastId = null;
   }
 
@@ -383,6 +653,7 @@
     if (!data.replay) clearMessages();
     for (const msg of messages) addMessage(msg, { forceScroll: !data.replay });
     if (!data.replay) scrollToBottom();
+    renderSeenBy();
   }
 
   /** Own/other classes depend on our public token, which may arrive after some messages. */
@@ -408,6 +679,16 @@
       const who = u && typeof u === 'object' ? u.public_token || u.user_id : null;
       if (who) li.dataset.user = String(who);
       if (who && who === state.publicToken) li.classList.add('me');
+      if (who) li.dataset.status = state.status.get(String(who)) || 'online';
+      if (who && who !== state.publicToken) {
+        li.classList.add('dm-able');
+        li.tabIndex = 0;
+        li.title = t('Private message');
+        li.addEventListener('click', () => openDm(String(who), name));
+        li.addEventListener('keydown', (ev) => {
+          if (ev.key === 'Enter') openDm(String(who), name);
+        });
+      }
       items.push(li);
     }
     el.presence.replaceChildren(...items);
@@ -438,7 +719,7 @@
   function renderTyping() {
     const names = Array.from(state.typers.values(), (t) => t.username);
     let text = '';
-    if (names.length === 1) text = names[0] + ' is typing…';
+    if (names.length === 1) text = names[0] + ' ' + t('is typing…');
     else if (names.length === 2) text = names[0] + ' and ' + names[1] + ' are typing…';
     else if (names.length > 2) text = names[0] + ', ' + names[1] + ' and ' + (names.length - 2) + ' more are typing…';
     el.typing.textContent = text;
@@ -453,7 +734,7 @@
   // ---------------------------------------------------------------- connection status
 
   function setStatus(s) {
-    el.status.textContent = s;
+    el.status.textContent = t(s);
     el.status.dataset.state = s;
     el.reconnectButton.hidden = !(s === 'disconnected' && !state.banned);
     document.body.dataset.connection = s;
@@ -513,6 +794,17 @@
           applyHistory({ room: data.room, messages: data.messages, replay: !!data.replay });
         }
         if (Array.isArray(data.users)) renderPresence(data.users);
+        if (Array.isArray(data.reads)) {
+          state.reads.clear();
+          for (const r of data.reads) if (r && r.user_id) state.reads.set(String(r.user_id), r);
+          renderSeenBy();
+        }
+        if (Array.isArray(data.polls)) {
+          state.polls.clear();
+          for (const p of data.polls.slice().reverse()) upsertPoll(p);
+        }
+        loadConversations();
+        scheduleRead();
         return true;
       }
       const err = res.error || {};
@@ -617,19 +909,19 @@
 
   socket.on('message', (msg) => {
     if (!msg || typeof msg !== 'object' || !sameRoom(msg.room)) return;
-    addMessage(msg);
+    addMessage(msg, { live: true });
     // Someone who just sent a message is no longer typing it.
     if (msg.user_id || msg.public_token) setTyper(msg, false);
   });
 
   socket.on('user_joined', (data) => {
     if (!data || !sameRoom(data.room)) return;
-    addSystemLine((data.username || 'Someone') + ' joined', 'system join');
+    addSystemLine((data.username || 'Someone') + ' ' + t('joined'), 'system join');
   });
 
   socket.on('user_left', (data) => {
     if (!data || !sameRoom(data.room)) return;
-    addSystemLine((data.username || 'Someone') + ' left', 'system leave');
+    addSystemLine((data.username || 'Someone') + ' ' + t('left'), 'system leave');
     setTyper(data, false);
   });
 
@@ -696,6 +988,355 @@
     }
     showError(errorText(err, 'Something went wrong.'));
   });
+
+  // ---------------------------------------------------------------- rich events (issue #7)
+
+  socket.on('message_edited', (data) => {
+    if (!data || !sameRoom(data.room)) return;
+    updateMessage(data.message_id, { message: data.message, text: data.text, edited: true, edited_at: data.edited_at });
+  });
+
+  socket.on('message_deleted', (data) => {
+    if (!data || !sameRoom(data.room)) return;
+    updateMessage(data.message_id, { deleted: true, message: '', text: '' });
+  });
+
+  socket.on('message_reaction', (data) => {
+    if (!data || !sameRoom(data.room)) return;
+    updateMessage(data.message_id, { reactions: { counts: data.counts || {}, users: data.users || {} } });
+  });
+
+  socket.on('read', (data) => {
+    if (!data || !data.user_id) return;
+    if (state.dm && data.room === state.dm.room) return; // conversations show no receipts (yet)
+    if (!sameRoom(data.room)) return;
+    state.reads.set(String(data.user_id), data);
+    renderSeenBy();
+  });
+
+  socket.on('user_status', (data) => {
+    if (!data || !data.user_id) return;
+    state.status.set(String(data.user_id), String(data.status || 'online'));
+    for (const li of el.presence.querySelectorAll('li.user')) {
+      if (li.dataset.user === String(data.user_id)) li.dataset.status = String(data.status || 'online');
+    }
+  });
+
+  socket.on('poll_updated', (poll) => {
+    if (!poll || !sameRoom(poll.room)) return;
+    const old = state.polls.get(String(poll.poll_id));
+    upsertPoll(Object.assign({}, poll, { my_votes: old && old.my_votes ? old.my_votes : [] }));
+  });
+
+  socket.on('private_message', (msg) => {
+    if (!msg || typeof msg !== 'object') return;
+    const fromMe = (msg.user_id || msg.public_token) === state.publicToken;
+    const other = fromMe ? msg.to_user_id : msg.user_id;
+    if (state.dm && other === state.dm.userId) {
+      addDmMessage(msg);
+      if (!fromMe && document.visibilityState === 'visible') sendRead(msg.room, msg.id);
+    }
+    if (!fromMe) notify('mention');
+    loadConversations();
+  });
+
+  // ---------------------------------------------------------------- read receipts & presence status
+
+  /** Sends `read` for the newest message shown, at most once a second, while the page is visible. */
+  function scheduleRead() {
+    if (state.readTimer || document.visibilityState !== 'visible') return;
+    state.readTimer = setTimeout(() => {
+      state.readTimer = null;
+      const id = Number(state.lastId);
+      if (!socket.connected || !state.joined || !(id > state.lastReadSent)) return;
+      state.lastReadSent = id;
+      sendRead(state.room, id);
+    }, READ_THROTTLE_MS);
+  }
+
+  function sendRead(room, id) {
+    if (socket.connected) socket.emit('read', { room: room, message_id: id });
+  }
+
+  document.addEventListener('visibilitychange', () => {
+    const visible = document.visibilityState === 'visible';
+    if (socket.connected) socket.emit('set_presence', { status: visible ? 'online' : 'away' });
+    if (visible) scheduleRead();
+  });
+
+  // ---------------------------------------------------------------- private messages
+
+  const dm = {
+    panel: $('dm-panel'),
+    with: $('dm-with'),
+    list: $('dm-messages'),
+    form: $('dm-form'),
+    input: $('dm-input'),
+    close: $('dm-close'),
+    conversations: $('conversations'),
+    none: $('no-conversations'),
+  };
+
+  function dmElement(msg) {
+    const own = isOwn(msg);
+    const li = make('li', 'msg ' + (own ? 'own' : 'other'));
+    li.dataset.id = String(msg.id);
+    li.setAttribute('dir', 'auto');
+    const meta = make('div', 'meta');
+    meta.appendChild(make('span', 'author', msg.username || 'unknown'));
+    const date = toDate(msg.created_at, msg.timestamp);
+    if (date) meta.appendChild(make('time', 'time', formatTime(date)));
+    li.appendChild(meta);
+    const text = make('div', 'text');
+    text.setAttribute('dir', 'auto');
+    if (msg.deleted) text.textContent = t('This message was deleted.');
+    else appendRichText(text, String(msg.message || msg.text || ''));
+    li.appendChild(text);
+    return li;
+  }
+
+  function addDmMessage(msg) {
+    if (dm.list.querySelector('li[data-id="' + CSS.escape(String(msg.id)) + '"]')) return;
+    dm.list.appendChild(dmElement(msg));
+    dm.list.scrollTop = dm.list.scrollHeight;
+  }
+
+  /** Opens the conversation with a user: its history (dm_history), then live `private_message`s. */
+  async function openDm(userId, username) {
+    if (!userId || userId === state.publicToken) return;
+    state.dm = { userId: userId, username: username, room: null };
+    dm.with.textContent = username || '';
+    dm.list.replaceChildren();
+    dm.panel.hidden = false;
+    dm.input.focus();
+    const res = await request('dm_history', { with: userId });
+    if (!res.ok) {
+      showError(errorText(res.error, 'Could not open the conversation.'));
+      return;
+    }
+    if (!state.dm || state.dm.userId !== userId) return;
+    state.dm.room = res.data.room;
+    for (const m of res.data.messages || []) addDmMessage(m);
+    const last = (res.data.messages || []).slice(-1)[0];
+    if (last) {
+      sendRead(res.data.room, last.id);
+      setTimeout(loadConversations, 300);
+    }
+  }
+
+  dm.close.addEventListener('click', () => {
+    state.dm = null;
+    dm.panel.hidden = true;
+  });
+
+  dm.form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const text = dm.input.value.trim();
+    if (!text || !state.dm) return;
+    const res = await request('private_message', { to: state.dm.userId, message: text });
+    if (!res.ok) {
+      showError(errorText(res.error, 'The message could not be sent.'));
+      return;
+    }
+    if (dm.input.value.trim() === text) dm.input.value = '';
+    addDmMessage(res.data);
+    loadConversations();
+  });
+
+  async function loadConversations() {
+    if (!socket.connected) return;
+    const res = await request('list_conversations', {});
+    if (!res.ok || !res.data || !Array.isArray(res.data.conversations)) return;
+    const items = res.data.conversations.map((c) => {
+      const li = make('li', 'conversation');
+      li.dataset.user = String(c.user_id);
+      li.setAttribute('dir', 'auto');
+      const name = make('span', 'conversation-name', c.username || '?');
+      name.setAttribute('dir', 'auto');
+      li.appendChild(name);
+      if (c.unread > 0) li.appendChild(make('span', 'unread', String(c.unread)));
+      li.tabIndex = 0;
+      li.addEventListener('click', () => openDm(String(c.user_id), c.username));
+      return li;
+    });
+    dm.conversations.replaceChildren(...items);
+    dm.none.hidden = items.length > 0;
+  }
+
+  // ---------------------------------------------------------------- polls
+
+  const pollEl = {
+    list: $('polls'),
+    form: $('poll-form'),
+    question: $('poll-question'),
+    options: $('poll-options'),
+    multiple: $('poll-multiple'),
+  };
+
+  function upsertPoll(poll) {
+    if (!poll || poll.poll_id === undefined) return;
+    const key = String(poll.poll_id);
+    state.polls.set(key, poll);
+    const card = pollElement(poll);
+    const old = pollEl.list.querySelector('.poll[data-poll-id="' + CSS.escape(key) + '"]');
+    if (old) old.replaceWith(card);
+    else pollEl.list.prepend(card);
+  }
+
+  function pollElement(poll) {
+    const card = make('div', 'poll' + (poll.closed ? ' closed' : ''));
+    card.dataset.pollId = String(poll.poll_id);
+    const q = make('h3', 'poll-question', poll.question);
+    q.setAttribute('dir', 'auto');
+    card.appendChild(q);
+    const mine = Array.isArray(poll.my_votes) ? poll.my_votes : [];
+    const total = Number(poll.total_votes) || 0;
+    const list = make('ul', 'poll-options');
+    for (const o of poll.options || []) {
+      const li = make('li', 'poll-option' + (mine.indexOf(o.index) >= 0 ? ' voted' : ''));
+      const b = make('button', 'poll-vote', o.text);
+      b.type = 'button';
+      b.setAttribute('dir', 'auto');
+      b.disabled = !!poll.closed || mine.indexOf(o.index) >= 0 || (!poll.multiple && mine.length > 0);
+      b.addEventListener('click', () => vote(poll.poll_id, o.index));
+      li.appendChild(b);
+      const meter = document.createElement('meter');
+      meter.min = 0;
+      meter.max = Math.max(total, 1);
+      meter.value = Number(o.votes) || 0;
+      li.appendChild(meter);
+      li.appendChild(make('span', 'poll-count', String(o.votes || 0)));
+      list.appendChild(li);
+    }
+    card.appendChild(list);
+    const foot = make('div', 'poll-foot', total + ' ' + t('votes') + (poll.closed ? ' · ' + t('closed') : ''));
+    card.appendChild(foot);
+    const creator = poll.created_by && poll.created_by.user_id;
+    if (!poll.closed && (creator === state.publicToken || (state.account && state.account.is_admin))) {
+      const close = make('button', 'btn btn-small poll-close', t('Close poll'));
+      close.type = 'button';
+      close.addEventListener('click', async () => {
+        const res = await request('close_poll', { poll_id: poll.poll_id });
+        if (res.ok) upsertPoll(res.data);
+        else showError(errorText(res.error, 'Could not close the poll.'));
+      });
+      card.appendChild(close);
+    }
+    return card;
+  }
+
+  async function vote(pollId, option) {
+    const res = await request('vote_poll', { poll_id: pollId, option: option });
+    if (res.ok) upsertPoll(res.data);
+    else showError(errorText(res.error, 'Could not vote.'));
+  }
+
+  pollEl.form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const options = pollEl.options.value.split('\n').map((o) => o.trim()).filter((o) => o);
+    const res = await request('create_poll', {
+      room: state.room,
+      question: pollEl.question.value.trim(),
+      options: options,
+      multiple: pollEl.multiple.checked,
+    });
+    if (!res.ok) {
+      showError(errorText(res.error, 'Could not create the poll.'));
+      return;
+    }
+    pollEl.form.reset();
+    upsertPoll(res.data);
+  });
+
+  // ---------------------------------------------------------------- settings: theme, sound, language
+
+  const settings = { theme: $('theme-select'), sound: $('sound-toggle'), lang: $('lang-select') };
+
+  function applyThemeName(theme) {
+    const name = THEMES.indexOf(theme) >= 0 ? theme : 'light';
+    if (name === 'light') delete document.documentElement.dataset.theme; // the stylesheet's default
+    else document.documentElement.dataset.theme = name;
+    settings.theme.value = name;
+  }
+
+  /** Saves a preference: to the account (POST /update_profile, prefs merged) when signed in, else locally. */
+  async function savePref(key, value, localKey) {
+    if (localKey) storageSet(localKey, String(value));
+    if (!state.prefs) return;
+    state.prefs = Object.assign({}, state.prefs, { [key]: value });
+    try {
+      const res = await fetch('/update_profile', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ prefs: state.prefs }),
+      });
+      if (!res.ok) showError('Could not save your settings.');
+    } catch (e) {
+      showError('Could not save your settings.');
+    }
+  }
+
+  settings.theme.addEventListener('change', () => {
+    applyThemeName(settings.theme.value);
+    savePref('theme', settings.theme.value, THEME_KEY);
+  });
+
+  settings.sound.addEventListener('change', () => {
+    state.sound = settings.sound.checked;
+    savePref('sound', state.sound, SOUND_KEY);
+    if (state.sound) notify('message'); // a sample, and it unlocks audio on this user gesture
+  });
+
+  settings.lang.addEventListener('change', () => {
+    if (window.ChatI18n) window.ChatI18n.setLang(settings.lang.value, true);
+    savePref('lang', settings.lang.value, null);
+  });
+
+  document.addEventListener('chat:lang', () => {
+    settings.lang.value = window.ChatI18n.lang();
+    setStatus(el.status.dataset.state || 'connecting');
+    for (const id of state.messages.keys()) rerenderMessage(id);
+    for (const p of state.polls.values()) upsertPoll(p);
+    renderTyping();
+  });
+
+  let audio = null;
+
+  /** A short beep (WebAudio, no file): one tone for a message, two rising tones for a mention or DM. */
+  function notify(kind) {
+    if (!state.sound) return;
+    document.body.dataset.lastSound = kind;
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === 'suspended') audio.resume();
+      const tones = kind === 'mention' ? [660, 880] : [520];
+      tones.forEach((f, i) => {
+        const osc = audio.createOscillator();
+        const gain = audio.createGain();
+        osc.frequency.value = f;
+        gain.gain.value = 0.08;
+        osc.connect(gain).connect(audio.destination);
+        const at = audio.currentTime + i * 0.14;
+        osc.start(at);
+        osc.stop(at + 0.12);
+      });
+    } catch (e) {
+      /* no audio here: stay silent */
+    }
+  }
+
+  /** Settings at start: the account's prefs (once /api/me answered) win over this browser's. */
+  function initSettings(me) {
+    const prefs = me && me.logged_in && me.prefs && typeof me.prefs === 'object' ? me.prefs : null;
+    state.prefs = me && me.logged_in ? Object.assign({}, prefs || {}) : null;
+    applyThemeName(prefs && prefs.theme ? prefs.theme : storageGet(THEME_KEY));
+    const sound = prefs && prefs.sound !== undefined ? prefs.sound === true || prefs.sound === 'on' : storageGet(SOUND_KEY) === 'true';
+    state.sound = sound;
+    settings.sound.checked = sound;
+    if (prefs && prefs.lang && window.ChatI18n) window.ChatI18n.setLang(String(prefs.lang), false);
+    settings.lang.value = window.ChatI18n ? window.ChatI18n.lang() : 'en';
+  }
 
   // ---------------------------------------------------------------- composer & typing
 
@@ -1148,8 +1789,10 @@
   setStatus('connecting');
 
   // Account area: filled by auth.js from /api/me (absent auth.js: the chat still works).
+  initSettings(null);
   if (window.ChatAccount) {
     window.ChatAccount.load().then((me) => {
+      initSettings(me);
       if (!me || !me.logged_in) return;
       if (me.must_setup_2fa) {
         location.href = '/2fa/setup';

@@ -14,7 +14,7 @@
  * #account-logout, #account-login, #account-register); register: #username, #password,
  * #password-confirm, #register-button; login: #username, #password, #next, #login-button;
  * login-2fa: #code, #code-button; twofa-setup: #totp-qr, #totp-secret, #totp-code,
- * #totp-confirm-button, #recovery-codes; profile: #profile-form, #username, #email, #theme, #sound,
+ * #totp-confirm-button, #recovery-codes; profile: #profile-form, #username, #email, #theme, #sound, #profile-stats (#stat-messages, #stat-rooms, #stat-reactions, #stat-polls, #stat-joined),
  * #twofa-status, #profile-button; dashboard: #greeting-name.
  */
 (function () {
@@ -409,6 +409,7 @@
         $('member-since-row').hidden = false;
       }
       button.disabled = false;
+      loadProfileStats();
     });
     $('profile-form').addEventListener('submit', (ev) => {
       if ($('new-password').value && !$('current-password').value) {
@@ -417,6 +418,25 @@
         $('current-password').focus();
       }
     });
+  }
+
+  /** Seed 001 profile statistics from GET /api/profile_stats: messages sent, rooms, reactions, polls, joined date. */
+  async function loadProfileStats() {
+    let stats = null;
+    try {
+      const res = await fetch('/api/profile_stats', { credentials: 'same-origin', cache: 'no-store', headers: { Accept: 'application/json' } });
+      stats = res.ok ? await res.json() : null;
+    } catch (e) {
+      stats = null;
+    }
+    if (!stats || typeof stats !== 'object') return;
+    $('stat-messages').textContent = String(Number(stats.messages_sent) || 0);
+    $('stat-rooms').textContent = String(Number(stats.rooms) || 0);
+    $('stat-reactions').textContent = String(Number(stats.reactions_given) || 0);
+    $('stat-polls').textContent = String(Number(stats.polls_created) || 0);
+    const joined = Number(stats.joined_at);
+    $('stat-joined').textContent = Number.isFinite(joined) && joined > 0 ? new Date(joined).toLocaleDateString() : '';
+    $('profile-stats').hidden = false;
   }
 
   // ---------------------------------------------------------------- dashboard

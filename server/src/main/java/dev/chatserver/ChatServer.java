@@ -16,6 +16,7 @@ import dev.chatserver.auth.SessionService;
 import dev.chatserver.auth.SocketAuth;
 import dev.chatserver.auth.TotpService;
 import dev.chatserver.chat.BlockService;
+import dev.chatserver.chat.DirectoryRoutes;
 import dev.chatserver.chat.HistoryRoutes;
 import dev.chatserver.chat.IdentityService;
 import dev.chatserver.config.ServerConfig;
@@ -29,7 +30,11 @@ import dev.chatserver.moderation.MuteService;
 import dev.chatserver.store.MuteDao;
 import dev.chatserver.realtime.ChatCommands;
 import dev.chatserver.realtime.LocalBroadcaster;
+import dev.chatserver.realtime.RichCommands;
 import dev.chatserver.realtime.RoomRegistry;
+import dev.chatserver.polls.PollService;
+import dev.chatserver.store.PollDao;
+import dev.chatserver.store.ReactionDao;
 import dev.chatserver.realtime.SessionRegistry;
 import dev.chatserver.realtime.SocketGateway;
 import dev.chatserver.rooms.AccountRoomRoutes;
@@ -104,7 +109,8 @@ public final class ChatServer implements AutoCloseable {
         RoomService roomService = new RoomService(jdbi.onDemand(RoomDao.class), clock);
         SessionRegistry sessions = new SessionRegistry();
         BlockService blocks = new BlockService(jdbi.onDemand(BlockDao.class), clock);
-        RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin(), blocks);
+        RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin(), blocks,
+                jdbi.onDemand(ReactionDao.class));
         RateLimiter limiter = new MemoryRateLimiter(clock);
         RoomAccess access = new RoomAccess(jdbi);
         MuteService mutes = new MuteService(jdbi.onDemand(MuteDao.class), clock);
@@ -115,6 +121,10 @@ public final class ChatServer implements AutoCloseable {
         this.sweeper = new OrphanSweeper(uploadDao, uploads, config.uploads().orphanMs(), clock);
         ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions, dispatcher,
                 clock, config.messageMaxChars(), limiter, config.messagesPerMinute(), access, blocks, mutes, uploads);
+        RichCommands rich = new RichCommands(rooms, sessions, writer, dispatcher, blocking, clock, config.messageMaxChars(),
+                limiter, config.messagesPerMinute(), access, blocks, identities, jdbi,
+                new PollService(jdbi.onDemand(PollDao.class), clock));
+        commands.rich(rich);
         AlertSink alerts = config.alertWebhookUrl().isEmpty() ? new LogAlertSink()
                 : new WebhookAlertSink(URI.create(config.alertWebhookUrl()));
         SecurityLog security = new SecurityLog(clock, alerts);
@@ -138,6 +148,7 @@ public final class ChatServer implements AutoCloseable {
         RequestAuth requestAuth = new RequestAuth(loginSessions, accounts);
         CsrfGuard csrf = new CsrfGuard(origins);
         new HistoryRoutes(messages, access, requestAuth).register(router);
+        new DirectoryRoutes(jdbi, requestAuth, rich, rooms).register(router);
         new AuthRoutes(accounts, loginSessions, files, csrf, config.sessionCookieSecure(),
                 config.require2fa(), hash -> this.gateway.disconnectLoginSession(hash),
                 (token, name) -> this.gateway.renameIdentity(token, name)).register(router);

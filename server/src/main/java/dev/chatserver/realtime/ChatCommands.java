@@ -39,6 +39,7 @@ public final class ChatCommands {
     private final int messagesPerMinute;
     private final dev.chatserver.moderation.MuteService mutes;
     private final UploadService uploads;
+    private RichCommands rich;
 
     /**
      * @param dispatcher one thread: committed messages are fanned out there, in commit order
@@ -70,6 +71,18 @@ public final class ChatCommands {
         this.messageMaxChars = messageMaxChars;
     }
 
+    /** The rich commands of issue #7 (private messages, reactions, polls, edits, receipts, presence). */
+    public void rich(RichCommands rich) {
+        this.rich = rich;
+    }
+
+    /** A socket closed: runs on its serial executor before it leaves its rooms. */
+    public void disconnected(SessionContext ctx) {
+        if (rich != null) {
+            rich.disconnected(ctx);
+        }
+    }
+
     /**
      * Runs a command. @return a future of the ack data (already complete except for messages, which complete
      * after commit)
@@ -92,6 +105,7 @@ public final class ChatCommands {
             case BLOCK_USER -> CompletableFuture.completedFuture(block(ctx, payload, true));
             case UNBLOCK_USER -> CompletableFuture.completedFuture(block(ctx, payload, false));
             case FILE_SHARE -> fileShare(ctx, payload);
+            default -> rich.run(ctx, command, payload);
         };
     }
 
@@ -130,6 +144,9 @@ public final class ChatCommands {
         data.put("users", r.users());
         data.put("messages", r.messages());
         data.put("replay", r.replay());
+        if (rich != null) {
+            data.putAll(rich.joinExtras(ctx, r.room()));
+        }
         return data;
     }
 
@@ -284,7 +301,7 @@ public final class ChatCommands {
     }
 
     /** The room named in the payload, else (when allowed) the room joined last. */
-    private static String roomOf(JsonNode p, SessionContext ctx, boolean defaultToLast) {
+    static String roomOf(JsonNode p, SessionContext ctx, boolean defaultToLast) {
         String code = null;
         if (p != null && p.isTextual() && !defaultToLast) {
             code = p.asText();
@@ -302,7 +319,7 @@ public final class ChatCommands {
         return code;
     }
 
-    private static String firstText(JsonNode p, String... keys) {
+    static String firstText(JsonNode p, String... keys) {
         for (String k : keys) {
             String v = optText(p, k);
             if (v != null) {
@@ -312,7 +329,7 @@ public final class ChatCommands {
         return null;
     }
 
-    private static String optText(JsonNode p, String key) {
+    static String optText(JsonNode p, String key) {
         if (p == null || !p.isObject()) {
             return null;
         }
@@ -326,7 +343,7 @@ public final class ChatCommands {
         return v.asText();
     }
 
-    private static Long optLong(JsonNode p, String key) {
+    static Long optLong(JsonNode p, String key) {
         if (p == null || !p.isObject()) {
             return null;
         }

@@ -28,7 +28,33 @@ public enum Command {
     /** seed 001: {@code unblock_user {user_id}}. */
     UNBLOCK_USER("unblock_user"),
     /** seed 001 {@code file_share {room, file_id}}: shares one's own upload in a room as a {@code file} message. */
-    FILE_SHARE("file_share");
+    FILE_SHARE("file_share"),
+    /** seed 001 {@code private_message {to, message}} (to: public token, account id or name). */
+    PRIVATE_MESSAGE("private_message"),
+    /** {@code list_conversations {}}: private conversations with unread counts. */
+    LIST_CONVERSATIONS("list_conversations"),
+    /** {@code dm_history {with, before?, limit?}}: messages of one private conversation. */
+    DM_HISTORY("dm_history"),
+    /** {@code add_reaction {message_id, emoji}}; alias {@code react} (with {@code remove: true} it removes). */
+    ADD_REACTION("add_reaction", "react"),
+    /** {@code remove_reaction {message_id, emoji}}. */
+    REMOVE_REACTION("remove_reaction"),
+    /** {@code edit_message {message_id, message}}: own messages (admins: any). */
+    EDIT_MESSAGE("edit_message"),
+    /** {@code delete_message {message_id}}: own messages (admins: any). */
+    DELETE_MESSAGE("delete_message"),
+    /** seed 001 {@code create_poll {room, question, options, multiple?, closes_at?}}. */
+    CREATE_POLL("create_poll"),
+    /** seed 001 {@code vote_poll {poll_id, option}}. */
+    VOTE_POLL("vote_poll"),
+    /** {@code close_poll {poll_id}}: the poll's creator or an admin. */
+    CLOSE_POLL("close_poll"),
+    /** {@code list_polls {room}}. */
+    LIST_POLLS("list_polls"),
+    /** {@code read {room, message_id}}: read receipt; alias {@code mark_read}. */
+    READ("read", "mark_read"),
+    /** {@code set_presence {status: online|away}}; alias {@code set_status}. */
+    SET_PRESENCE("set_presence", "set_status");
 
     private final String[] eventNames;
 

@@ -103,6 +103,7 @@ public enum Dialect {
                     ? List.of(new Emit("stop_typing", payload))
                     : List.of(new Emit("user_typing", payload));
             case PRESENCE -> List.of(new Emit("presence", payload));
+            default -> List.of(new Emit(event.fixedName(), payload));
         };
     }
 

@@ -14,7 +14,8 @@ public final class MessagePayloads {
 
     /**
      * A chat message as clients see it (superset of the seeds' shapes): {@code id, room, room_id, username,
-     * message, text, kind, timestamp (ISO-8601 UTC), created_at (epoch ms), user_id, public_token}, and for
+     * message, text, kind, timestamp (ISO-8601 UTC), created_at (epoch ms), user_id, public_token, edited (bool),
+     * edited_at (epoch ms, when edited), deleted (true, when deleted: text is then empty)}, and for
      * kind {@code file} also {@code file: {id, name, size (bytes), type (media type), url}} where {@code url} is
      * the same-origin {@code /api/download_file/<id>} (issue #5; the text is the file name).
      * The secret token and sender IP are never included.
@@ -35,6 +36,13 @@ public final class MessagePayloads {
         if (r.file() != null) {
             m.put("file", file(r.file()));
         }
+        m.put("edited", r.editedAt() != null);
+        if (r.editedAt() != null) {
+            m.put("edited_at", r.editedAt());
+        }
+        if (r.deletedAt() != null) {
+            m.put("deleted", true);
+        }
         return m;
     }
 
@@ -46,6 +54,23 @@ public final class MessagePayloads {
         m.put("size", f.size());
         m.put("type", f.type());
         m.put("url", UploadUrls.download(f.id()));
+        return m;
+    }
+
+    /**
+     * Reactions of one message: {@code {counts: {emoji: n}, users: {emoji: [public_token...]}}}, emojis in the
+     * order first used.
+     */
+    public static Map<String, Object> reactions(java.util.List<dev.chatserver.store.ReactionDao.Reaction> rows) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        Map<String, java.util.List<String>> users = new LinkedHashMap<>();
+        for (var r : rows) {
+            counts.merge(r.emoji(), 1, Integer::sum);
+            users.computeIfAbsent(r.emoji(), k -> new java.util.ArrayList<>()).add(r.publicToken());
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("counts", counts);
+        m.put("users", users);
         return m;
     }
 

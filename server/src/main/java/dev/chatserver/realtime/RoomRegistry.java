@@ -33,15 +33,24 @@ public final class RoomRegistry {
     private final Clock clock;
     private final int historySize;
     private final dev.chatserver.chat.BlockService blocks;
+    private final dev.chatserver.store.ReactionDao reactions;
+
+    /** As the full constructor, without reactions in the history. */
+    public RoomRegistry(MessageDao messages, Broadcaster broadcaster, Clock clock, int historySize,
+                        dev.chatserver.chat.BlockService blocks) {
+        this(messages, broadcaster, clock, historySize, blocks, null);
+    }
 
     /**
      * @param messages    history reads
      * @param broadcaster fan-out
      * @param historySize messages kept in memory and sent on join (seed 000: 200)
      * @param blocks      who blocked whom: blocked senders' messages and typing are not delivered
+     * @param reactions   reactions read into the history when a room is loaded (null: none)
      */
     public RoomRegistry(MessageDao messages, Broadcaster broadcaster, Clock clock, int historySize,
-                        dev.chatserver.chat.BlockService blocks) {
+                        dev.chatserver.chat.BlockService blocks, dev.chatserver.store.ReactionDao reactions) {
+        this.reactions = reactions;
         this.blocks = blocks;
         this.messages = messages;
         this.broadcaster = broadcaster;
@@ -83,6 +92,8 @@ public final class RoomRegistry {
      */
     public JoinResult join(SessionContext ctx, String code, Long afterId) {
         List<MessageRow> replayRows = afterId == null ? null : messages.after(code, afterId, REPLAY_MAX + 1);
+        Map<Long, List<dev.chatserver.store.ReactionDao.Reaction>> replayReactions =
+                replayRows == null ? Map.of() : reactionsByMessage(code, replayRows); // outside the monitor
         Identity me = ctx.identity();
         while (true) {
             RoomState st = rooms.computeIfAbsent(code, RoomState::new);
@@ -91,8 +102,10 @@ public final class RoomRegistry {
                     continue;
                 }
                 if (!st.loaded) {
-                    for (MessageRow r : messages.latest(code, historySize)) {
-                        remember(st, MessagePayloads.message(r));
+                    List<MessageRow> latest = messages.latest(code, historySize);
+                    Map<Long, List<dev.chatserver.store.ReactionDao.Reaction>> byMessage = reactionsByMessage(code, latest);
+                    for (MessageRow r : latest) {
+                        remember(st, withReactions(MessagePayloads.message(r), byMessage.get(r.id())));
                     }
                     st.loaded = true;
                 }
@@ -115,7 +128,7 @@ public final class RoomRegistry {
                     long upTo = afterId;
                     for (MessageRow r : replayRows) {
                         if (r.id() <= st.lastId) { // later ones are not broadcast yet: they come live
-                            history.add(MessagePayloads.message(r));
+                            history.add(withReactions(MessagePayloads.message(r), replayReactions.get(r.id())));
                             upTo = r.id();
                         }
                     }
@@ -190,6 +203,44 @@ public final class RoomRegistry {
             broadcaster.send(notBlocking(st, row.token()), Outbound.CHAT_MESSAGE, payload);
         }
         return payload;
+    }
+
+    /**
+     * Tells a room about a change to one of its messages or polls (edit, deletion, reaction, poll results, read
+     * receipt) and merges {@code patch} into the in-memory copy of that message, all under the room's monitor:
+     * a socket joining meanwhile gets either the old history and then the event, or the new history.
+     * Nothing happens when nobody is online in the room (the database already holds the change).
+     *
+     * @param messageId  message whose in-memory copy gets {@code patch} merged in, or null
+     * @param patch      keys to replace in that copy (a new map replaces the old one; sent maps are never changed)
+     * @param actorToken whose action it is: members who blocked it do not get the event; null: everyone
+     */
+    public void roomEvent(String code, Long messageId, Map<String, Object> patch, Outbound event,
+                          Map<String, Object> payload, String actorToken) {
+        RoomState st = rooms.get(code);
+        if (st == null) {
+            return;
+        }
+        synchronized (st) {
+            if (st.closed) {
+                return;
+            }
+            if (messageId != null && patch != null && !patch.isEmpty()) {
+                ArrayDeque<Map<String, Object>> copy = new ArrayDeque<>(st.recent.size());
+                for (Map<String, Object> m : st.recent) {
+                    if (messageId.equals(m.get("id"))) {
+                        Map<String, Object> changed = new LinkedHashMap<>(m);
+                        changed.putAll(patch);
+                        copy.addLast(changed);
+                    } else {
+                        copy.addLast(m);
+                    }
+                }
+                st.recent.clear();
+                st.recent.addAll(copy);
+            }
+            broadcaster.send(actorToken == null ? st.members.values() : notBlocking(st, actorToken), event, payload);
+        }
     }
 
     /**
@@ -319,6 +370,25 @@ public final class RoomRegistry {
         synchronized (st) {
             return st.members.size();
         }
+    }
+
+    /** Reactions of these rows (oldest first), by message id; empty without a reaction store. */
+    private Map<Long, List<dev.chatserver.store.ReactionDao.Reaction>> reactionsByMessage(String code, List<MessageRow> rows) {
+        Map<Long, List<dev.chatserver.store.ReactionDao.Reaction>> byMessage = new java.util.HashMap<>();
+        if (reactions != null && !rows.isEmpty()) {
+            for (var r : reactions.ofRoom(code, rows.get(0).id())) {
+                byMessage.computeIfAbsent(r.messageId(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        return byMessage;
+    }
+
+    private static Map<String, Object> withReactions(Map<String, Object> payload,
+                                                     List<dev.chatserver.store.ReactionDao.Reaction> rs) {
+        if (rs != null) {
+            payload.put("reactions", MessagePayloads.reactions(rs));
+        }
+        return payload;
     }
 
     private void remember(RoomState st, Map<String, Object> payload) {

@@ -333,6 +333,7 @@ public final class SocketGateway implements AutoCloseable {
         perIp.computeIfPresent(ctx.ip() == null ? "" : ctx.ip(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
         try {
             ctx.serial().execute(() -> {
+                commands.disconnected(ctx);
                 for (String room : List.copyOf(ctx.rooms())) {
                     rooms.leave(ctx, room);
                 }

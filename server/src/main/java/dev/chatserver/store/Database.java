@@ -129,14 +129,25 @@ public final class Database implements AutoCloseable {
     /**
      * Brings a database made by an older schema.sql up to the columns the current one expects, before the
      * script runs (CREATE TABLE IF NOT EXISTS leaves existing tables as they are). Each step checks first,
-     * so it is idempotent. Version 2: {@code messages.file_id} (issue #5).
+     * so it is idempotent. Version 2: {@code messages.file_id} (issue #5), {@code messages.edited_at} and
+     * {@code deleted_at} (issue #7).
      */
     private static void upgrade(org.jdbi.v3.core.Handle h) {
+        addColumnIfMissing(h, "messages", "edited_at", "INTEGER");
+        addColumnIfMissing(h, "messages", "deleted_at", "INTEGER");
         boolean hasMessages = h.createQuery("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'messages'")
                 .mapTo(Integer.class).one() > 0;
         if (hasMessages && h.createQuery("SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'file_id'")
                 .mapTo(Integer.class).one() == 0) {
             h.execute("ALTER TABLE messages ADD COLUMN file_id TEXT REFERENCES uploads (id)");
+        }
+    }
+
+    private static void addColumnIfMissing(org.jdbi.v3.core.Handle h, String table, String column, String type) {
+        java.util.List<String> cols = h.createQuery("SELECT name FROM pragma_table_info('" + table + "')")
+                .mapTo(String.class).list();
+        if (!cols.isEmpty() && !cols.contains(column)) { // empty: the table is new, the script creates it whole
+            h.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
         }
     }
 

@@ -12,7 +12,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 @RegisterRowMapper(MessageRow.Mapper.class)
 public interface MessageDao {
     String COLUMNS = "m.id, m.room, m.token, t.public_token, m.username, m.text, m.kind, m.sender_ip, m.created_at, "
-            + "m.file_id, u.name AS file_name, u.size AS file_size, u.type AS file_type";
+            + "m.file_id, u.name AS file_name, u.size AS file_size, u.type AS file_type, m.edited_at, m.deleted_at";
     String FROM = " FROM messages m LEFT JOIN tokens t ON t.token = m.token LEFT JOIN uploads u ON u.id = m.file_id ";
 
     /** The newest {@code limit} messages of a room, oldest first. */
@@ -29,6 +29,10 @@ public interface MessageDao {
 
     @SqlQuery("SELECT coalesce(max(id), 0) FROM messages")
     long maxId();
+
+    /** One message by id. */
+    @SqlQuery("SELECT " + COLUMNS + FROM + "WHERE m.id = :id")
+    java.util.Optional<MessageRow> byId(@Bind("id") long id);
 
     @SqlQuery("SELECT count(*) FROM messages WHERE room = :room")
     long countInRoom(@Bind("room") String room);

@@ -46,6 +46,10 @@ public interface RoomDao {
     @SqlQuery("SELECT public_token FROM tokens WHERE token = :token")
     Optional<String> publicTokenOf(@Bind("token") String token);
 
+    /** Secret tokens of a private room's members. */
+    @SqlQuery("SELECT token FROM room_members WHERE room = :room")
+    List<String> members(@Bind("room") String room);
+
     /** Rooms a token belongs to, newest first: code, name, host token, created, plus the role. */
     @SqlQuery("SELECT r.code, r.name, m.role, r.created_at FROM room_members m JOIN rooms r ON r.code = m.room "
             + "WHERE m.token = :token ORDER BY r.created_at DESC")

@@ -110,4 +110,22 @@ class DatabaseTest {
             assertEquals(0L, db.jdbi().onDemand(MessageDao.class).countInRoom("R"));
         }
     }
+
+    @Test
+    void aDatabaseFromBeforeTheEditColumnsGetsThemAndKeepsItsMessages() {
+        org.jdbi.v3.core.Jdbi old = org.jdbi.v3.core.Jdbi.create("jdbc:sqlite:" + dir.resolve("t.sqlite3").toAbsolutePath());
+        old.useHandle(h -> {
+            h.execute("CREATE TABLE rooms (code TEXT PRIMARY KEY, name TEXT NOT NULL, host_token TEXT, created_at INTEGER NOT NULL, private INTEGER NOT NULL DEFAULT 0)");
+            h.execute("CREATE TABLE messages (id INTEGER PRIMARY KEY, room TEXT NOT NULL REFERENCES rooms (code) ON DELETE CASCADE, "
+                    + "token TEXT, username TEXT NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'chat', sender_ip TEXT, created_at INTEGER NOT NULL)");
+            h.execute("INSERT INTO rooms (code, name, created_at) VALUES ('R1', 'R1', 1)");
+            h.execute("INSERT INTO messages (id, room, username, text, created_at) VALUES (1, 'R1', 'ann', 'old', 1)");
+        });
+        try (Database db = open()) {
+            var row = db.jdbi().onDemand(MessageDao.class).latest("R1", 10).get(0);
+            assertEquals("old", row.text());
+            assertEquals(null, row.editedAt());
+            assertEquals(null, row.deletedAt());
+        }
+    }
 }

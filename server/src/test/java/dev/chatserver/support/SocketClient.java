@@ -25,7 +25,9 @@ public final class SocketClient implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final List<String> RECORDED = List.of("identity", "history", "message", "new_message",
             "receive_message", "user_joined", "user_left", "presence", "user_typing", "typing", "stop_typing",
-            "room_created", "error", "user_kicked", "room_deleted", "sessions", "moved", "admin_logged_out", "disconnect");
+            "room_created", "error", "user_kicked", "room_deleted", "sessions", "moved", "admin_logged_out", "disconnect",
+            "private_message", "message_reaction", "poll_updated", "message_edited", "message_deleted", "read",
+            "user_status");
 
     private final Socket socket;
     private final Map<String, BlockingQueue<Object>> events = new ConcurrentHashMap<>();
@@ -158,6 +160,31 @@ public final class SocketClient implements AutoCloseable {
             throw new AssertionError("message refused: " + ack);
         }
         return ack.getJSONObject("data");
+    }
+
+    /** Connects another socket with the same identity (the secret token from its {@code identity} event). */
+    public static SocketClient sameIdentity(String url, String token) {
+        IO.Options o = options();
+        o.auth = Map.of("token", token);
+        return connect(url, o);
+    }
+
+    /** Sends a request and returns its data. @throws AssertionError if refused */
+    public JSONObject ok(String event, JSONObject payload) {
+        JSONObject ack = request(event, payload);
+        if (!ack.getBoolean("ok")) {
+            throw new AssertionError(event + " refused: " + ack);
+        }
+        return ack.getJSONObject("data");
+    }
+
+    /** Sends a request that must be refused. @return the error code */
+    public String refused(String event, JSONObject payload) {
+        JSONObject ack = request(event, payload);
+        if (ack.getBoolean("ok")) {
+            throw new AssertionError(event + " was accepted: " + ack);
+        }
+        return ack.getJSONObject("error").getString("code");
     }
 
     public Socket socket() {

@@ -1,0 +1,2 @@
+/** Polls (seed 001 {@code create_poll}, {@code vote_poll}): rules and result payloads. */
+package dev.chatserver.polls;
