@@ -18,6 +18,7 @@ import dev.chatserver.auth.TotpService;
 import dev.chatserver.chat.BlockService;
 import dev.chatserver.chat.DirectoryRoutes;
 import dev.chatserver.chat.HistoryRoutes;
+import dev.chatserver.chat.SearchRoutes;
 import dev.chatserver.chat.IdentityService;
 import dev.chatserver.config.ServerConfig;
 import dev.chatserver.http.AppHttpHandler;
@@ -148,6 +149,7 @@ public final class ChatServer implements AutoCloseable {
         RequestAuth requestAuth = new RequestAuth(loginSessions, accounts);
         CsrfGuard csrf = new CsrfGuard(origins);
         new HistoryRoutes(messages, access, requestAuth).register(router);
+        new SearchRoutes(jdbi, requestAuth).register(router);
         new DirectoryRoutes(jdbi, requestAuth, rich, rooms).register(router);
         new AuthRoutes(accounts, loginSessions, files, csrf, config.sessionCookieSecure(),
                 config.require2fa(), hash -> this.gateway.disconnectLoginSession(hash),
