@@ -1678,6 +1678,66 @@
     });
   }
 
+  // ---------------------------------------------------------------- search (GET /api/search_messages)
+
+  const searchForm = document.getElementById('search-form');
+  const searchInput = document.getElementById('search-input');
+  const searchHere = document.getElementById('search-here');
+  const searchResults = document.getElementById('search-results');
+
+  /** One hit: author, time, then the text with the matched parts in <mark>, all inserted as text. */
+  function renderHit(hit) {
+    const li = document.createElement('li');
+    li.className = 'search-hit';
+    li.dataset.id = String(hit.id);
+    const meta = document.createElement('div');
+    meta.className = 'search-meta';
+    meta.dir = 'auto';
+    meta.textContent = (hit.username || '?') + ' · ' + (hit.room && hit.room.startsWith('dm:') ? t('Private') : hit.room)
+      + ' · ' + new Date(hit.created_at).toLocaleString();
+    const text = document.createElement('div');
+    text.className = 'search-text';
+    text.dir = 'auto';
+    for (const part of Array.isArray(hit.parts) ? hit.parts : [{ text: hit.text, match: false }]) {
+      const node = part.match ? document.createElement('mark') : document.createElement('span');
+      node.textContent = String(part.text);
+      text.appendChild(node);
+    }
+    li.append(meta, text);
+    return li;
+  }
+
+  searchForm.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const q = searchInput.value.trim();
+    searchResults.replaceChildren();
+    if (!q) return;
+    const params = new URLSearchParams({ q, limit: '30' });
+    if (searchHere.checked) params.set('room', state.room);
+    try {
+      const res = await fetch('/api/search_messages?' + params.toString(), {
+        headers: state.token ? { 'X-Chat-Token': state.token } : {},
+        credentials: 'same-origin',
+      });
+      const body = await res.json();
+      if (!res.ok || !body.ok) {
+        showError(errorText(body && body.error, 'Search failed.'));
+        return;
+      }
+      const hits = body.data.results || [];
+      if (hits.length === 0) {
+        const li = document.createElement('li');
+        li.className = 'search-empty';
+        li.textContent = t('No messages found.');
+        searchResults.appendChild(li);
+        return;
+      }
+      for (const hit of hits) searchResults.appendChild(renderHit(hit));
+    } catch (e) {
+      showError('Search failed: the server could not be reached.');
+    }
+  });
+
   // ---------------------------------------------------------------- rooms
 
   function goToRoom(code) {
