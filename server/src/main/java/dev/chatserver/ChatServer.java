@@ -57,7 +57,6 @@ import dev.chatserver.security.WebhookAlertSink;
 import dev.chatserver.store.TokenDao;
 import dev.chatserver.store.UserDao;
 import dev.chatserver.uploads.OrphanSweeper;
-import dev.chatserver.uploads.SlidingWindowRateLimiter;
 import dev.chatserver.uploads.UploadDao;
 import dev.chatserver.uploads.UploadRoutes;
 import dev.chatserver.uploads.UploadService;
@@ -116,8 +115,7 @@ public final class ChatServer implements AutoCloseable {
         RoomAccess access = new RoomAccess(jdbi);
         MuteService mutes = new MuteService(jdbi.onDemand(MuteDao.class), clock);
         UploadDao uploadDao = jdbi.onDemand(UploadDao.class);
-        this.uploads = new UploadService(uploadDao, jdbi.onDemand(TokenDao.class), bans, access,
-                new SlidingWindowRateLimiter(config.uploads().perFiveMinutes(), UploadService.RATE_WINDOW_MS),
+        this.uploads = new UploadService(uploadDao, jdbi.onDemand(TokenDao.class), bans, access, limiter,
                 config.uploads(), config.uploadsDir(), clock);
         this.sweeper = new OrphanSweeper(uploadDao, uploads, config.uploads().orphanMs(), clock);
         ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions, dispatcher,

@@ -60,7 +60,7 @@ public final class UploadService {
     private final TokenDao tokens;
     private final BanService bans;
     private final RoomAccess access;
-    private final RateLimiter limiter;
+    private final dev.chatserver.security.RateLimiter limiter;
     private final UploadSettings settings;
     private final ContentSniffer sniffer;
     private final Path dir;
@@ -74,7 +74,8 @@ public final class UploadService {
      * @param dir uploads directory (config {@code uploadsDir}, env {@code CHAT_UPLOADS})
      * @throws IllegalStateException when the directories cannot be made
      */
-    public UploadService(UploadDao uploads, TokenDao tokens, BanService bans, RoomAccess access, RateLimiter limiter,
+    public UploadService(UploadDao uploads, TokenDao tokens, BanService bans, RoomAccess access,
+                         dev.chatserver.security.RateLimiter limiter,
                          UploadSettings settings, Path dir, Clock clock) {
         this.uploads = uploads;
         this.tokens = tokens;
@@ -188,7 +189,7 @@ public final class UploadService {
         }
         TokenRow who = tokens.find(token).orElseThrow(() ->
                 new ChatException("unauthorized", "unknown chat token; reload the chat page", 401));
-        long wait = limiter.tryAcquire(token, clock.millis());
+        long wait = limiter.tryAcquire("upload:" + token, settings.perFiveMinutes(), RATE_WINDOW_MS); // seed 001: 5 per 5 min
         if (wait > 0) {
             throw new RateLimitedException(wait, "at most " + settings.perFiveMinutes() + " uploads per 5 minutes; try again in "
                     + (wait + 999) / 1000 + " s");
