@@ -1,0 +1,42 @@
+// Adds to one raw result file: its tag (e.g. n5000), the SQLite commit count from the strace log of the
+// durable scenario (fsync/fdatasync of the -wal file inside the measuring window; with synchronous=FULL
+// SQLite syncs the WAL once per commit, plus rarely at a checkpoint), and the server log's warnings.
+//   node annotate.js result.json tag [fsync.log] [server.log]
+'use strict';
+const fs = require('fs');
+const [file, tag, trace, serverLog] = process.argv.slice(2);
+const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+r.tag = tag;
+if (trace && r.result && r.result.window_start_epoch_ms) {
+  let walSyncs = 0;
+  let dbSyncs = 0;
+  try {
+    const a = r.result.window_start_epoch_ms / 1000;
+    const b = r.result.window_end_epoch_ms / 1000;
+    for (const line of fs.readFileSync(trace, 'utf8').split('\n')) {
+      const m = line.match(/^\d+ (\d+\.\d+) f(?:data)?sync\(\d+<([^>]*)>\)/);
+      if (!m) continue;
+      const t = Number(m[1]);
+      if (t < a || t > b) continue;
+      if (m[2].endsWith('-wal')) walSyncs++;
+      else if (m[2].endsWith('.sqlite3')) dbSyncs++;
+    }
+    r.result.wal_syncs_in_window = walSyncs;
+    r.result.db_syncs_in_window = dbSyncs;
+    r.result.messages_per_commit = walSyncs > 0 ? Math.round((r.result.acked / walSyncs) * 10) / 10 : null;
+    r.result.commits_per_s = Math.round(walSyncs / ((b - a) || 1));
+  } catch (e) {
+    r.result.commit_count_error = String(e.message);
+  }
+}
+if (serverLog) {
+  try {
+    const lines = fs.readFileSync(serverLog, 'utf8').split('\n');
+    const bad = lines.filter((l) => /\b(ERROR|WARN|Exception|Traceback)\b/.test(l));
+    const tb = lines.findIndex((l) => l.startsWith('Traceback'));
+    r.server_log = { warnings: bad.length, first: bad.slice(0, 5).map((l) => l.slice(0, 300)),
+      traceback: tb >= 0 ? lines.slice(tb, tb + 60).map((l) => l.slice(0, 200)) : undefined,
+      exception: tb >= 0 ? (lines.slice(tb + 1).find((l) => l && !/^\s/.test(l)) || '').slice(0, 300) : undefined };
+  } catch { /* no log */ }
+}
+fs.writeFileSync(file, JSON.stringify(r, null, 1) + '\n');
