@@ -39,14 +39,14 @@ done
 if [ "$QUICK" = 1 ]; then
   : "${REPEATS:=1}"; : "${BUDGET_MIN:=12}"
   CONNECT_NS="1000 5000"
-  FANOUT_ARGS="--clients 1000 --rooms 10 --senders 50 --step 2 --warmup 5 --drain 2"
-  DURABLE_ARGS="--senders 50 --rooms 10 --window 8 --duration 5 --warmup 3"
+  FANOUT_ARGS="--clients 1000 --rooms 10 --senders 50 --step 2 --warmup 10 --drain 2"
+  DURABLE_ARGS="--senders 50 --rooms 10 --window 8 --duration 5 --warmup 20"
   HISTORY_ARGS="--history 200 --joins 10"
 else
   : "${REPEATS:=3}"; : "${BUDGET_MIN:=30}"
   CONNECT_NS="1000 5000 10000"
-  FANOUT_ARGS="--clients 1000 --rooms 10 --senders 50 --step 3 --warmup 6 --drain 3"
-  DURABLE_ARGS="--senders 50 --rooms 10 --window 8 --duration 8 --warmup 3"
+  FANOUT_ARGS="--clients 1000 --rooms 10 --senders 50 --step 2.5 --warmup 12 --drain 3"
+  DURABLE_ARGS="--senders 50 --rooms 10 --window 8 --duration 6 --warmup 20"
   HISTORY_ARGS="--history 200 --joins 20"
 fi
 # Scheduling priority of the server and the load generator: the machine is shared with other users' builds, and
@@ -119,7 +119,7 @@ start_peer() { # name dir [strace-log]
     *) echo "unknown peer $name" >&2; return 1 ;;
   esac
   if [ -n "$trace" ]; then # count SQLite commits: fsync/fdatasync calls; seccomp-bpf stops only on those calls
-    cmd=(strace -f -qq --seccomp-bpf -ttt -y -e trace=fsync,fdatasync -o "$trace" "${cmd[@]}")
+    cmd=(strace -f -qq --seccomp-bpf -ttt -T -y -e trace=fsync,fdatasync -o "$trace" "${cmd[@]}")
   fi
   (cd "$dir" && exec env PORT=$PORT CHAT_DB="$dir/bench.sqlite3" CHAT_UPLOADS="$dir/uploads" \
       nice -n "$BENCH_NICE" taskset -c 0 "${cmd[@]}" >"$dir/server.log" 2>&1) &

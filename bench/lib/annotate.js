@@ -10,21 +10,26 @@ r.tag = tag;
 if (trace && r.result && r.result.window_start_epoch_ms) {
   let walSyncs = 0;
   let dbSyncs = 0;
+  const walMs = [];
   try {
     const a = r.result.window_start_epoch_ms / 1000;
     const b = r.result.window_end_epoch_ms / 1000;
     for (const line of fs.readFileSync(trace, 'utf8').split('\n')) {
-      const m = line.match(/^\d+ (\d+\.\d+) f(?:data)?sync\(\d+<([^>]*)>\)/);
+      const m = line.match(/^\d+ (\d+\.\d+) f(?:data)?sync\(\d+<([^>]*)>\).*?(?:<(\d+\.\d+)>)?$/);
       if (!m) continue;
       const t = Number(m[1]);
       if (t < a || t > b) continue;
-      if (m[2].endsWith('-wal')) walSyncs++;
+      if (m[2].endsWith('-wal')) { walSyncs++; if (m[3]) walMs.push(Number(m[3]) * 1000); }
       else if (m[2].endsWith('.sqlite3')) dbSyncs++;
     }
     r.result.wal_syncs_in_window = walSyncs;
     r.result.db_syncs_in_window = dbSyncs;
     r.result.messages_per_commit = walSyncs > 0 ? Math.round((r.result.acked / walSyncs) * 10) / 10 : null;
     r.result.commits_per_s = Math.round(walSyncs / ((b - a) || 1));
+    // how long each WAL fsync took (strace -T): the floor under ack latency with synchronous=FULL
+    walMs.sort((x, y) => x - y);
+    const q = (p) => (walMs.length ? Math.round(walMs[Math.min(walMs.length - 1, Math.ceil(walMs.length * p) - 1)] * 100) / 100 : null);
+    r.result.wal_fsync_ms = { n: walMs.length, p50: q(0.5), p99: q(0.99), max: q(1) };
   } catch (e) {
     r.result.commit_count_error = String(e.message);
   }

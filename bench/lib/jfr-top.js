@@ -1,13 +1,16 @@
 // Summarises a JFR recording's CPU samples: `jfr print --json --events jdk.ExecutionSample,jdk.NativeMethodSample f.jfr | node jfr-top.js`
 // Prints the top methods by self samples (top frame) and by inclusive samples (anywhere on the stack),
-// Java samples and native samples separately (native samples of threads parked in epoll/accept/poll are dropped).
+// Java samples and native samples separately. Native samples are taken of threads in native code whether they
+// are on the CPU or blocked in a system call (a SQLite commit waiting for fsync): they show where native time
+// is spent, not CPU; threads parked in epoll/accept/poll are dropped.
 'use strict';
 let text = '';
 process.stdin.on('data', (d) => { text += d; });
 process.stdin.on('end', () => {
   const events = JSON.parse(text).recording.events;
   const IDLE = /EPoll\.wait|epollWait|Net\.accept|Net\.poll|Object\.wait|Unsafe\.park|Thread\.sleep|socketAccept|\.poll0|Poller|FileDispatcherImpl\.read0/;
-  const name = (f) => `${f.method.type.name}.${f.method.name}`;
+  const cls = (f) => f.method.type.name.replace(/\//g, '.');
+  const name = (f) => `${cls(f)}.${f.method.name}`;
   for (const kind of ['jdk.ExecutionSample', 'jdk.NativeMethodSample']) {
     const self = new Map();
     const incl = new Map();
@@ -23,7 +26,7 @@ process.stdin.on('end', () => {
       const seen = new Set(frames.map(name));
       for (const m of seen) incl.set(m, (incl.get(m) || 0) + 1);
       // where does the time go, by the first non-JDK frame's library (what application/library code caused it)
-      const lib = frames.map((f) => f.method.type.name).find((t) => !/^(java|jdk|sun)\./.test(t)) || 'JDK only';
+      const lib = frames.map(cls).find((t) => !/^(java|jdk|sun)\./.test(t)) || 'JDK only';
       const key = lib.split('.').slice(0, 3).join('.');
       pkg.set(key, (pkg.get(key) || 0) + 1);
     }
@@ -32,6 +35,6 @@ process.stdin.on('end', () => {
       .map(([x, c]) => `| ${x} | ${c} | ${((c / n) * 100).toFixed(1)} % |`).join('\n');
     console.log(`\n### ${kind}: ${n} samples\n\nTop by self (top frame):\n\n| method | samples | share |\n|---|---|---|\n${top(self, 15)}`);
     console.log(`\nTop by inclusive (anywhere on the stack):\n\n| method | samples | share |\n|---|---|---|\n${top(incl, 25)}`);
-    console.log(`\nBy first non-JDK frame's package:\n\n| package | samples | share |\n|---|---|---|\n${top(pkg, 12)}`);
+    console.log(`\nBy the first non-JDK frame's package (which library's code the time is spent in or below):\n\n| package | samples | share |\n|---|---|---|\n${top(pkg, 12)}`);
   }
 });
