@@ -37,17 +37,17 @@ while [ $# -gt 0 ]; do
 done
 
 if [ "$QUICK" = 1 ]; then
-  : "${REPEATS:=1}"; : "${BUDGET_MIN:=12}"
+  : "${REPEATS:=1}"; : "${BUDGET_MIN:=12}"; QUIET_WAIT=5
   CONNECT_NS="1000 5000"
   FANOUT_ARGS="--clients 1000 --rooms 10 --senders 50 --step 2 --warmup 10 --drain 2"
   DURABLE_ARGS="--senders 50 --rooms 10 --window 8 --duration 5 --warmup 20"
-  HISTORY_ARGS="--history 200 --joins 10"
+  HISTORY_ARGS="--history 200 --joins 10 --warm-joins 10"
 else
-  : "${REPEATS:=3}"; : "${BUDGET_MIN:=30}"
+  : "${REPEATS:=3}"; : "${BUDGET_MIN:=30}"; QUIET_WAIT=8
   CONNECT_NS="1000 5000 10000"
   FANOUT_ARGS="--clients 1000 --rooms 10 --senders 50 --step 2.5 --warmup 12 --drain 3"
   DURABLE_ARGS="--senders 50 --rooms 10 --window 8 --duration 6 --warmup 20"
-  HISTORY_ARGS="--history 200 --joins 20"
+  HISTORY_ARGS="--history 200 --joins 20 --warm-joins 10"
 fi
 # Scheduling priority of the server and the load generator: the machine is shared with other users' builds, and
 # without it a burst of their work lands in a measuring step. BENCH_NICE=0 turns it off (non-root: 0).
@@ -151,6 +151,9 @@ run_one() { # scenario peer repeat tag extra-args...
     echo "{\"scenario\":\"$scenario\",\"peer\":\"$peer\",\"repeat\":$rep,\"tag\":\"$tag\",\"error\":\"skipped: time budget of $BUDGET_MIN min spent\"}" >"$out"
     return 0
   fi
+  # wait (bounded) for a quiet moment: other users' bursts spoil a measurement
+  log "$(node "$HERE/lib/quiet.js" 40 "$QUIET_WAIT")"
+  left=$(remaining)
   local limit=$((left < 300 ? left : 300))
   local dir="$TMP/$scenario-$tag-$peer-r$rep"
   local trace=""

@@ -99,8 +99,9 @@ const curves = {};
     const cfg = any ? any.result : {};
     md.push('## (b) Fan-out: rising message rate until p99 > 100 ms', '',
       `${cfg.clients} clients in ${cfg.rooms} rooms (${cfg.clients / cfg.rooms} per room), ${cfg.senders} of them send at a fixed total rate (open loop) `
-      + `for ${cfg.step_sec} s per step, after a closed-loop warm-up; the rate rises ×1.5 per step (starting near 1/8 of the warm-up rate) until p99 > ${cfg.p99_limit_ms} ms, a message is lost, refused or unacked, or the `
-      + 'load generator cannot hold the rate; a step failing on latency alone is retried once, and two steps then bisect between the last pass and the first failure. '
+      + `for ${cfg.step_sec} s per step, after a closed-loop warm-up; the rate rises ×1.5 per step (starting near 1/8 of the warm-up rate) until p99 > ${cfg.p99_limit_ms} ms, a message is refused or unacked, or the `
+      + 'load generator cannot hold the rate; a failing step is retried once, and two steps then bisect between the last pass and the first failure. '
+      + 'A lost message (acked, but not received by every member of the room after the backlog drained) does not stop the ladder; it is counted in *zero loss*. '
       + 'Every message goes to every member of its room, sender included. Latency = send → each receipt. '
       + 'Figures are those of the **last step that passed** (max sustained). *µs/delivery* = server CPU time per delivery at that step.', '');
     md.push('| peer | msgs/s | deliveries/s | p50 ms | p95 ms | p99 ms | CPU % | µs CPU/delivery | RSS MB | load gen CPU % | others CPU % | stopped by | zero loss | ratio deliveries/s (chat÷peer) |');
@@ -132,7 +133,7 @@ const curves = {};
         us_cpu_per_delivery: median(best.map((b) => (b.deliveries_per_s ? (b.server_cpu_pct * 1e4) / b.deliveries_per_s : null))),
         setup_ms: med(ok, (r) => r.result.setup_ms), stopped_by: stopped,
         // any acked message that some member never received counts, in passing and failing steps alike
-        zero_loss: ok.length > 0 && ok.every((r) => r.result.zero_loss_in_passing_steps && r.result.lost_total === 0),
+        zero_loss: ok.length > 0 && ok.every((r) => r.result.lost_total === 0 && r.result.unexpected === 0),
         lost: ok.map((r) => r.result.steps.filter((s) => s.lost).map((s) => `${s.lost_messages} msgs / ${s.lost} deliveries at ${s.rate_target}/s`).join(', ')).filter(Boolean),
       };
       // latency curve: median per offered rate over the repeats that reached it
