@@ -44,4 +44,10 @@ if (serverLog) {
       exception: tb >= 0 ? (lines.slice(tb + 1).find((l) => l && !/^\s/.test(l)) || '').slice(0, 300) : undefined };
   } catch { /* no log */ }
 }
+// noise: CPU% that other users took on the two cores while this run measured (median over fan-out steps)
+if (r.result) {
+  const xs = r.result.steps ? r.result.steps.map((x) => x.foreign_cpu_pct).sort((a, b) => a - b) : [r.result.foreign_cpu_pct];
+  r.noise_pct = xs.length ? xs[Math.floor(xs.length / 2)] : null;
+}
 fs.writeFileSync(file, JSON.stringify(r, null, 1) + '\n');
+if (process.env.PRINT_NOISE) console.log(r.noise_pct === null || r.noise_pct === undefined ? 0 : Math.round(r.noise_pct));
