@@ -59,8 +59,8 @@ md.push('Peers: chat-server with SQLite durability (synchronous=FULL, the defaul
   + '(chat-server has no persistence-off mode; NORMAL is its cheapest durability), and two reference servers with the same '
   + 'events, payloads and acks that keep everything **in memory, no persistence**: Node socket.io and Flask-SocketIO (eventlet). '
   + 'Ratios are chat-server (FULL) ÷ peer. `others CPU %` is CPU used on the two cores by processes outside the benchmark '
-  + '(other users of this machine; 200 % = both cores): high values mean a noisy measurement. A run with more than 50 % was '
-  + 'repeated once and the quieter run is shown.', '');
+  + '(other users of this machine; 200 % = both cores): high values mean a noisy measurement. '
+  + (meta.quick ? 'This quick run does not repeat noisy runs.' : 'A run with more than 60 % was repeated once (time allowing) and the quieter run is shown.'), '');
 
 // ---------- (a) connect storm ----------
 {
@@ -83,14 +83,14 @@ md.push('Peers: chat-server with SQLite durability (synchronous=FULL, the defaul
           time_to_all_ms: med(ok, (r) => r.result.time_to_all_ms), connects_per_s: med(ok, (r) => r.result.connects_per_s),
           rss_per_conn_kb: med(ok, (r) => r.result.rss_per_conn_kb), server_cpu_pct: med(ok, (r) => r.result.server_cpu_pct),
           rss_mb: med(ok, (r) => r.result.rss_after_mb), foreign_cpu_pct: med(ok, (r) => r.result.foreign_cpu_pct),
-          zero_loss: ok.length > 0 && ok.every((r) => r.result.zero_loss),
+          zero_loss: ok.length ? ok.every((r) => r.result.zero_loss) : null,
         };
       }
       for (const [p, x] of Object.entries(rows)) {
         const c = rows[REF];
         x.ratio_connects = c ? ratio(c.connects_per_s, x.connects_per_s) : null;
         x.ratio_kb_per_conn = c ? ratio(c.rss_per_conn_kb, x.rss_per_conn_kb) : null;
-        md.push(`| ${x.n.toLocaleString('en-US')} | ${LABEL[p]} | ${x.connected_min}/${x.n}${x.zero_loss ? '' : ' ⚠'} | ${fmt(x.time_to_all_ms, 0)} | ${fmt(x.connects_per_s, 0)} | ${fmt(x.rss_per_conn_kb)} | ${fmt(x.server_cpu_pct, 0)} | ${fmt(x.rss_mb, 0)} | ${fmt(x.foreign_cpu_pct, 0)} | ${p === REF ? '' : fmtRatio(x.ratio_connects)} | ${p === REF ? '' : fmtRatio(x.ratio_kb_per_conn)} |`);
+        md.push(`| ${x.n.toLocaleString('en-US')} | ${LABEL[p]} | ${x.connected_min}/${x.n}${x.zero_loss === false ? ' ⚠' : ''} | ${fmt(x.time_to_all_ms, 0)} | ${fmt(x.connects_per_s, 0)} | ${fmt(x.rss_per_conn_kb)} | ${fmt(x.server_cpu_pct, 0)} | ${fmt(x.rss_mb, 0)} | ${fmt(x.foreign_cpu_pct, 0)} | ${p === REF ? '' : fmtRatio(x.ratio_connects)} | ${p === REF ? '' : fmtRatio(x.ratio_kb_per_conn)} |`);
       }
       agg.scenarios.connect[tag] = rows;
     }
@@ -141,7 +141,7 @@ const curves = {};
         us_cpu_per_delivery: median(best.map((b) => (b.deliveries_per_s ? (b.server_cpu_pct * 1e4) / b.deliveries_per_s : null))),
         setup_ms: med(ok, (r) => r.result.setup_ms), stopped_by: stopped,
         // any acked message that some member never received counts, in passing and failing steps alike
-        zero_loss: ok.length > 0 && ok.every((r) => r.result.lost_total === 0 && r.result.unexpected === 0),
+        zero_loss: ok.length ? ok.every((r) => r.result.lost_total === 0 && r.result.unexpected === 0) : null,
         lost: ok.map((r) => r.result.steps.filter((s) => s.lost).map((s) => `${s.lost_messages} msgs / ${s.lost} deliveries at ${s.rate_target}/s`).join(', ')).filter(Boolean),
       };
       // latency curve: median per offered rate over the repeats that reached it
@@ -159,7 +159,7 @@ const curves = {};
     }
     for (const [p, x] of Object.entries(rows)) {
       x.ratio_deliveries = rows[REF] ? ratio(rows[REF].deliveries_per_s, x.deliveries_per_s) : null;
-      md.push(`| ${LABEL[p]} | ${fmt(x.msgs_per_s, 0)} | ${fmt(x.deliveries_per_s, 0)} | ${fmt(x.p50_ms, 2)} | ${fmt(x.p95_ms, 2)} | ${fmt(x.p99_ms, 2)} | ${fmt(x.server_cpu_pct, 0)} | ${fmt(x.us_cpu_per_delivery, 1)} | ${fmt(x.rss_mb, 0)} | ${fmt(x.loadgen_cpu_pct, 0)} | ${fmt(x.foreign_cpu_pct, 0)} | ${x.stopped_by.join('; ')} | ${x.zero_loss ? 'yes' : `**no**: ${x.lost.join('; ')}`} | ${p === REF ? '' : fmtRatio(x.ratio_deliveries)} |`);
+      md.push(`| ${LABEL[p]} | ${fmt(x.msgs_per_s, 0)} | ${fmt(x.deliveries_per_s, 0)} | ${fmt(x.p50_ms, 2)} | ${fmt(x.p95_ms, 2)} | ${fmt(x.p99_ms, 2)} | ${fmt(x.server_cpu_pct, 0)} | ${fmt(x.us_cpu_per_delivery, 1)} | ${fmt(x.rss_mb, 0)} | ${fmt(x.loadgen_cpu_pct, 0)} | ${fmt(x.foreign_cpu_pct, 0)} | ${x.stopped_by.join('; ')} | ${x.zero_loss === null ? '–' : x.zero_loss ? 'yes' : `**no**: ${x.lost.join('; ')}`} | ${p === REF ? '' : fmtRatio(x.ratio_deliveries)} |`);
     }
     md.push('', `Join phase (${cfg.clients} connects + joins, then the presence storm): `
       + Object.entries(rows).map(([p, x]) => `${p} ${fmt(x.setup_ms / 1000, 1)} s`).join(', ') + '.', '',
@@ -193,14 +193,14 @@ const curves = {};
         wal_fsync_p50_ms: med(ok, (r) => r.result.wal_fsync_ms && r.result.wal_fsync_ms.p50),
         wal_fsync_p99_ms: med(ok, (r) => r.result.wal_fsync_ms && r.result.wal_fsync_ms.p99),
         foreign_cpu_pct: med(ok, (r) => r.result.foreign_cpu_pct),
-        zero_loss: ok.length > 0 && ok.every((r) => r.result.zero_loss),
+        zero_loss: ok.length ? ok.every((r) => r.result.zero_loss) : null,
         lost: ok.map((r) => ({ deliveries: r.result.lost, messages: r.result.lost_messages, samples: r.result.lost_samples, errors: r.result.errors })),
       };
     }
     for (const [p, x] of Object.entries(rows)) {
       x.ratio_msgs = rows[REF] ? ratio(rows[REF].msgs_per_s, x.msgs_per_s) : null;
       const mpc = p.startsWith('chat') ? (p === 'chat' ? fmt(x.messages_per_commit) : 'n/a (no sync)') : '–';
-      const lossNote = x.zero_loss ? 'yes' : `**no** (${x.lost.map((l) => `${l.messages || 0} msg / ${l.deliveries} deliveries`).join('; ')})`;
+      const lossNote = x.zero_loss === null ? '–' : x.zero_loss ? 'yes' : `**no** (${x.lost.map((l) => `${l.messages || 0} msg / ${l.deliveries} deliveries`).join('; ')})`;
       md.push(`| ${LABEL[p]} | ${fmt(x.msgs_per_s, 0)} | ${fmt(x.deliveries_per_s, 0)} | ${fmt(x.p50_ms, 2)} | ${fmt(x.p95_ms, 2)} | ${fmt(x.p99_ms, 2)} | ${fmt(x.delivery_p99_ms, 2)} | ${fmt(x.server_cpu_pct, 0)} | ${fmt(x.rss_mb, 0)} | ${mpc} | ${p === 'chat' ? fmt(x.commits_per_s, 0) : '–'} | ${fmt(x.foreign_cpu_pct, 0)} | ${lossNote} | ${p === REF ? '' : fmtRatio(x.ratio_msgs)} |`);
     }
     if (rows.chat && rows.chat.wal_fsync_p50_ms !== null) {
@@ -230,12 +230,12 @@ const curves = {};
         p50_ms: med(ok, (r) => r.result.join_p50_ms), p95_ms: med(ok, (r) => r.result.join_p95_ms), p99_ms: med(ok, (r) => r.result.join_p99_ms),
         connect_and_join_p50_ms: med(ok, (r) => r.result.connect_and_join_p50_ms),
         server_cpu_pct: med(ok, (r) => r.result.server_cpu_pct), rss_mb: med(ok, (r) => r.result.server_rss_mb),
-        zero_loss: ok.length > 0 && ok.every((r) => r.result.zero_loss),
+        zero_loss: ok.length ? ok.every((r) => r.result.zero_loss) : null,
       };
     }
     for (const [p, x] of Object.entries(rows)) {
       x.ratio_join = rows[REF] ? ratio(rows[REF].p50_ms, x.p50_ms) : null;
-      md.push(`| ${LABEL[p]} | ${fmt(x.p50_ms, 2)} | ${fmt(x.p95_ms, 2)} | ${fmt(x.p99_ms, 2)} | ${fmt(x.connect_and_join_p50_ms, 2)} | ${fmt(x.server_cpu_pct, 0)} | ${fmt(x.rss_mb, 0)} | ${x.zero_loss ? 'yes' : '**no**'} | ${p === REF ? '' : fmtRatio(x.ratio_join)} |`);
+      md.push(`| ${LABEL[p]} | ${fmt(x.p50_ms, 2)} | ${fmt(x.p95_ms, 2)} | ${fmt(x.p99_ms, 2)} | ${fmt(x.connect_and_join_p50_ms, 2)} | ${fmt(x.server_cpu_pct, 0)} | ${fmt(x.rss_mb, 0)} | ${x.zero_loss === null ? '–' : x.zero_loss ? 'yes' : '**no**'} | ${p === REF ? '' : fmtRatio(x.ratio_join)} |`);
     }
     md.push('');
     agg.scenarios.history = rows;
@@ -251,22 +251,23 @@ const curves = {};
   const dur = s.durable || {};
   const chatFan = fan.chat;
   const chatDur = dur.chat;
-  const x2 = chatDur && dur.flask ? chatDur.msgs_per_s > 0 && chatDur.msgs_per_s >= 2 * dur.flask.msgs_per_s : null;
-  const x2f = chatFan && fan.flask ? chatFan.msgs_per_s > 0 && chatFan.msgs_per_s >= 2 * fan.flask.msgs_per_s : null;
+  const both = (a, b, k) => a && b && typeof a[k] === 'number' && typeof b[k] === 'number';
+  const x2 = both(chatDur, dur.flask, 'msgs_per_s') ? chatDur.msgs_per_s > 0 && chatDur.msgs_per_s >= 2 * dur.flask.msgs_per_s : null;
+  const x2f = both(chatFan, fan.flask, 'msgs_per_s') ? chatFan.msgs_per_s > 0 && chatFan.msgs_per_s >= 2 * fan.flask.msgs_per_s : null;
   t.push(`- chat-server (durable) ≥ 2× Flask-SocketIO msgs/s: durable scenario ${verdict(x2)} (${fmt(chatDur && chatDur.msgs_per_s, 0)} vs ${fmt(dur.flask && dur.flask.msgs_per_s, 0)}), `
     + `fan-out ${verdict(x2f)} (${fmt(chatFan && chatFan.msgs_per_s, 0)} vs ${fmt(fan.flask && fan.flask.msgs_per_s, 0)}).`);
   // compared on the offered rate of the best passing step (both peers then ran the same load)
-  const eqNode = chatFan && fan.node ? chatFan.msgs_per_s > 0 && chatFan.best_rate >= fan.node.best_rate : null;
+  const eqNode = both(chatFan, fan.node, 'best_rate') ? chatFan.msgs_per_s > 0 && chatFan.best_rate >= fan.node.best_rate : null;
   t.push(`- chat-server (durable) ≥ Node socket.io msgs/s at equal p99 (fan-out, p99 ≤ 100 ms): ${verdict(eqNode)} (${fmt(chatFan && chatFan.msgs_per_s, 0)} vs ${fmt(fan.node && fan.node.msgs_per_s, 0)} msgs/s).`);
   const con = s.connect || {};
   const big = Object.keys(con).sort((a, b) => Number(b.slice(1)) - Number(a.slice(1)))[0];
-  const mem = big && con[big].chat && con[big].node ? con[big].chat.rss_per_conn_kb < con[big].node.rss_per_conn_kb : null;
+  const mem = big && both(con[big].chat, con[big].node, 'rss_per_conn_kb') ? con[big].chat.rss_per_conn_kb < con[big].node.rss_per_conn_kb : null;
   t.push(`- idle connection memory below Node's (N = ${big ? big.slice(1) : '–'}): ${verdict(mem)} (${fmt(big && con[big].chat && con[big].chat.rss_per_conn_kb)} KB vs ${fmt(big && con[big].node && con[big].node.rss_per_conn_kb)} KB per connection).`);
   const losses = [];
   const connFail = [];
   for (const [name, rows] of Object.entries(s)) {
-    if (name === 'connect') { for (const [tag, r] of Object.entries(rows)) for (const p of ['chat', 'chat-normal']) if (r[p] && !r[p].zero_loss) connFail.push(`${tag} (${p}: ${r[p].connected_min}/${r[p].n} connected)`); } else {
-      for (const p of ['chat', 'chat-normal']) if (rows[p] && !rows[p].zero_loss) losses.push(`${name} (${p})`);
+    if (name === 'connect') { for (const [tag, r] of Object.entries(rows)) for (const p of ['chat', 'chat-normal']) if (r[p] && r[p].zero_loss === false) connFail.push(`${tag} (${p}: ${r[p].connected_min}/${r[p].n} connected)`); } else {
+      for (const p of ['chat', 'chat-normal']) if (rows[p] && rows[p].zero_loss === false) losses.push(`${name} (${p})`);
     }
   }
   t.push(`- zero message loss in every scenario (chat-server): ${losses.length ? '**not met**: ' + losses.join(', ') : verdict(Object.keys(s).length ? true : null)}.`);
