@@ -48,7 +48,9 @@ import dev.chatserver.store.MessageDao;
 import dev.chatserver.store.MessageWriter;
 import dev.chatserver.store.RoomDao;
 import dev.chatserver.security.AlertSink;
+import dev.chatserver.security.CompositeAlertSink;
 import dev.chatserver.security.CsrfGuard;
+import dev.chatserver.security.TelegramAlertSink;
 import dev.chatserver.security.LogAlertSink;
 import dev.chatserver.security.MemoryRateLimiter;
 import dev.chatserver.security.RateLimiter;
@@ -124,8 +126,14 @@ public final class ChatServer implements AutoCloseable {
                 limiter, config.messagesPerMinute(), access, blocks, identities, jdbi,
                 new PollService(jdbi.onDemand(PollDao.class), clock));
         commands.rich(rich);
-        AlertSink alerts = config.alertWebhookUrl().isEmpty() ? new LogAlertSink()
-                : new WebhookAlertSink(URI.create(config.alertWebhookUrl()));
+        java.util.List<AlertSink> sinks = new java.util.ArrayList<>(java.util.List.of(new LogAlertSink()));
+        if (!config.alertWebhookUrl().isEmpty()) {
+            sinks.add(new WebhookAlertSink(URI.create(config.alertWebhookUrl())));
+        }
+        if (config.telegram().enabled()) {
+            sinks.add(new TelegramAlertSink(config.telegram())); // seed 004
+        }
+        AlertSink alerts = new CompositeAlertSink(sinks);
         SecurityLog security = new SecurityLog(clock, alerts);
         AccountService accounts = new AccountService(jdbi, new PasswordHasher(config.bcryptCost()), new TotpService(clock),
                 limiter, security, clock, config.loginAttemptsPerFiveMinutes());

@@ -29,6 +29,9 @@ public final class Main {
             System.exit(2);
             return;
         }
+        if (config.debug() && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug"); // DEBUG=true (seeds 001, 003)
+        }
         if (args.length > 0) {
             System.exit(command(args, config));
             return;

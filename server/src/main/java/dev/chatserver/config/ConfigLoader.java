@@ -34,14 +34,26 @@ public final class ConfigLoader {
             Map.entry("require2fa", "CHAT_REQUIRE_2FA"),
             Map.entry("adminUser", "CHAT_ADMIN_USER"),
             Map.entry("adminPass", "CHAT_ADMIN_PASS"),
-            Map.entry("adminPassHash", "CHAT_ADMIN_PASS_HASH"));
+            Map.entry("adminPassHash", "CHAT_ADMIN_PASS_HASH"),
+            Map.entry("debug", "DEBUG"),
+            Map.entry("telegramBotToken", "TELEGRAM_BOT_TOKEN"),
+            Map.entry("telegramChatId", "TELEGRAM_CHAT_ID"),
+            Map.entry("serverUrl", "SERVER_URL"));
+
+    /**
+     * Further environment variables the seeds used for the same setting, read when the main name is unset:
+     * seed 001's {@code CORS_ORIGINS}, seed 003's {@code FLASK_DEBUG}.
+     */
+    static final Map<String, List<String>> ENV_ALIASES = Map.of(
+            "allowedOrigins", List.of("CORS_ORIGINS"),
+            "debug", List.of("FLASK_DEBUG"));
 
     private static final Set<String> KEYS = Set.of("port", "host", "dbPath", "uploadsDir", "allowedOrigins",
             "pingIntervalMs", "pingTimeoutMs", "messageMaxChars", "historyOnJoin", "maxFrameBytes",
             "commitBatchMax", "writeQueueMax", "sqliteSynchronous", "blockingThreads", "httpBodyMaxBytes",
             "sessionTtlMs", "sessionCookieSecure", "allowAnonymous", "require2fa", "bcryptCost", "messagesPerMinute",
             "loginAttemptsPerFiveMinutes", "connectionsPerIp", "alertWebhookUrl", "adminUser", "adminPass", "adminPassHash",
-            "adminSessionTtlMs",
+            "adminSessionTtlMs", "debug", "telegramBotToken", "telegramChatId", "telegramApiBase", "serverUrl",
 
             "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
             "uploadOrphanMs");
@@ -87,6 +99,7 @@ public final class ConfigLoader {
                 }
             }
         }
+        Map<String, String> dotenv = readDotEnv(workDir.resolve(".env"));
         for (String p : system.stringPropertyNames()) {
             if (p.startsWith("chat.") && !KEYS.contains(p.substring(5))) {
                 throw new ConfigException("unknown system property -D" + p);
@@ -95,7 +108,10 @@ public final class ConfigLoader {
         Function<String, String> get = key -> {
             String v = system.getProperty("chat." + key);
             if (v == null) {
-                v = env.get(envName(key));
+                v = fromEnv(env, key);
+            }
+            if (v == null) {
+                v = fromEnv(dotenv, key);
             }
             if (v == null) {
                 v = file.getProperty(key);
@@ -112,8 +128,15 @@ public final class ConfigLoader {
         if (!sync.equals("FULL") && !sync.equals("NORMAL")) {
             throw new ConfigException("sqliteSynchronous must be FULL or NORMAL, got '" + sync + "'");
         }
-        List<String> origins = Arrays.stream(get.apply("allowedOrigins").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+        List<String> origins = new java.util.ArrayList<>(Arrays.stream(get.apply("allowedOrigins").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).toList());
+        String serverUrl = get.apply("serverUrl");
+        if (!serverUrl.isEmpty()) { // seed 004: the public URL of the chat is an allowed origin
+            if (!serverUrl.matches("https?://[^/\\s?#]+/?")) {
+                throw new ConfigException("serverUrl (SERVER_URL) must be like https://chat.example.org, got '" + serverUrl + "'");
+            }
+            origins.add(serverUrl.replaceAll("/$", ""));
+        }
         for (String o : origins) {
             if (o.equals("*")) {
                 throw new ConfigException("allowedOrigins: '*' is refused (credentials are used); list the origins");
@@ -175,7 +198,17 @@ public final class ConfigLoader {
                 get.apply("adminPass"),
                 adminHash(get.apply("adminPassHash")),
                 (long) intIn(get, "adminSessionTtlMs", 60_000, Integer.MAX_VALUE),
-                uploads);
+                uploads,
+                bool(get, "debug"),
+                new TelegramSettings(get.apply("telegramBotToken"), get.apply("telegramChatId"), url(get, "telegramApiBase")));
+    }
+
+    private static String url(Function<String, String> get, String key) {
+        String raw = get.apply(key);
+        if (!raw.matches("https?://\\S+")) {
+            throw new ConfigException(key + " (" + envName(key) + ") must be an http(s) URL, got '" + raw + "'");
+        }
+        return raw.replaceAll("/$", "");
     }
 
     private static String nonEmpty(Function<String, String> get, String key) {
@@ -209,6 +242,62 @@ public final class ConfigLoader {
     static String envName(String key) {
         String mapped = ENV_NAMES.get(key);
         return mapped != null ? mapped : "CHAT_" + key.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static String fromEnv(Map<String, String> vars, String key) {
+        String v = vars.get(envName(key));
+        for (String alias : ENV_ALIASES.getOrDefault(key, List.of())) {
+            if (v == null) {
+                v = vars.get(alias);
+            }
+        }
+        return v;
+    }
+
+    /**
+     * Reads a {@code .env} file (seeds 001, 003, 004): {@code KEY=value} lines, optional {@code export },
+     * optional single or double quotes, {@code #} comments and blank lines. Its values rank below real
+     * environment variables.
+     *
+     * @return the variables, empty when there is no file
+     * @throws ConfigException naming the line of a malformed entry
+     */
+    static Map<String, String> readDotEnv(Path file) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage());
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            if (line.startsWith("export ")) {
+                line = line.substring(7).strip();
+            }
+            int eq = line.indexOf('=');
+            String name = eq < 0 ? "" : line.substring(0, eq).strip();
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new ConfigException(".env line " + (i + 1) + " is not NAME=value: '" + lines.get(i).strip() + "'");
+            }
+            String value = line.substring(eq + 1).strip();
+            if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
+                value = value.substring(1, value.length() - 1);
+            } else {
+                int hash = value.indexOf(" #");
+                if (hash >= 0) {
+                    value = value.substring(0, hash).strip(); // an inline comment (seed 004's .env has them)
+                }
+            }
+            out.put(name, value);
+        }
+        return out;
     }
 
     private static boolean bool(Function<String, String> get, String key) {

@@ -37,6 +37,8 @@ import java.util.List;
  * @param adminPassHash   admin password hash, bcrypt or Werkzeug {@code pbkdf2:sha256:<iterations>$<salt>$<hex>}
  *                        (env {@code CHAT_ADMIN_PASS_HASH}); when set, {@code adminPass} is ignored
  * @param adminSessionTtlMs admin session lifetime, ms
+ * @param debug           debug logging (env {@code DEBUG}, seeds 001/003 {@code FLASK_DEBUG})
+ * @param telegram        Telegram alerts (seed 004 {@code TELEGRAM_BOT_TOKEN}, {@code TELEGRAM_CHAT_ID})
  * @param uploads         file sharing limits (issue #5): size, types, pixels, rate, quota, orphan time
  */
 public record ServerConfig(
@@ -68,7 +70,9 @@ public record ServerConfig(
         String adminPass,
         String adminPassHash,
         long adminSessionTtlMs,
-        UploadSettings uploads) {
+        UploadSettings uploads,
+        boolean debug,
+        TelegramSettings telegram) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
     public static ServerConfig forTests(Path dir) {
@@ -76,7 +80,7 @@ public record ServerConfig(
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
                 2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
                 7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000,
-                UploadSettings.DEFAULTS);
+                UploadSettings.DEFAULTS, false, TelegramSettings.NONE);
     }
 
     /** A copy with another port (tests restart on the same port). */
@@ -85,7 +89,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram);
     }
 
     /** A copy with other ping settings, ms. */
@@ -94,7 +98,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram);
     }
 
     /** A copy with other abuse limits (tests of the limits themselves). */
@@ -103,7 +107,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, newMessagesPerMinute, loginAttemptsPerFiveMinutes, newConnectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram);
     }
 
     /** A copy with other account settings. */
@@ -112,7 +116,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, newAllowAnonymous, newRequire2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, newAlertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram);
     }
 
     /** A copy with other admin credentials (tests of the admin login). */
@@ -121,7 +125,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                newAdminUser, newAdminPass, newAdminPassHash, adminSessionTtlMs, uploads);
+                newAdminUser, newAdminPass, newAdminPassHash, adminSessionTtlMs, uploads, debug, telegram);
 
     }
 
@@ -131,6 +135,15 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, newUploads);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, newUploads, debug, telegram);
+    }
+
+    /** A copy with other Telegram alert settings (tests point the API base at a local receiver). */
+    public ServerConfig withTelegram(TelegramSettings newTelegram) {
+        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
+                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
+                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
+                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, newTelegram);
     }
 }

@@ -119,4 +119,33 @@ class LimitsEndToEndTest {
             receiver.stop(0);
         }
     }
+
+    @Test
+    void lockoutAlertReachesTelegramsSendMessage() throws Exception {
+        CompletableFuture<String> received = new CompletableFuture<>();
+        CompletableFuture<String> path = new CompletableFuture<>();
+        HttpServer bot = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        bot.createContext("/", ex -> {
+            path.complete(ex.getRequestURI().getPath());
+            received.complete(java.net.URLDecoder.decode(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                    StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        bot.start();
+        try (TestServer server = TestServer.start(ServerConfig.forTests(dir).withTelegram(new dev.chatserver.config.TelegramSettings(
+                "123:secret", "4242", "http://127.0.0.1:" + bot.getAddress().getPort())))) {
+            HttpSession s = new HttpSession(server.url());
+            for (int i = 0; i < 6; i++) {
+                s.postJson("/login", new JSONObject().put("username", "tgvictim").put("password", "guess number " + i));
+            }
+            String body = received.get(10, TimeUnit.SECONDS);
+            assertEquals("/bot123:secret/sendMessage", path.get());
+            assertTrue(body.contains("chat_id=4242"), body);
+            assertTrue(body.contains("login_lockout") && body.contains("tgvictim"), body);
+            assertFalse(body.contains("guess number"), "no passwords in alerts");
+        } finally {
+            bot.stop(0);
+        }
+    }
 }
