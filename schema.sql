@@ -235,4 +235,18 @@ CREATE TABLE IF NOT EXISTS read_marks (
     PRIMARY KEY (room, token)
 );
 
+-- Server-wide settings the server keeps itself (e.g. the generated secret of the shared TOTP gate, seed 004).
+CREATE TABLE IF NOT EXISTS settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- Browsers that passed the shared TOTP gate (seed 004): SHA-256 of the cookie value, expiry.
+CREATE TABLE IF NOT EXISTS gate_passes (
+    id_hash    TEXT PRIMARY KEY,
+    ip         TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+
 PRAGMA user_version = 2;

@@ -10,6 +10,8 @@ import dev.chatserver.admin.LogQuery;
 import dev.chatserver.admin.Stats;
 import dev.chatserver.auth.AccountService;
 import dev.chatserver.auth.AuthRoutes;
+import dev.chatserver.auth.GateRoutes;
+import dev.chatserver.auth.TotpGate;
 import dev.chatserver.auth.PasswordHasher;
 import dev.chatserver.auth.RequestAuth;
 import dev.chatserver.auth.SessionService;
@@ -156,6 +158,10 @@ public final class ChatServer implements AutoCloseable {
         CsrfGuard csrf = new CsrfGuard(origins);
         new HistoryRoutes(messages, access, requestAuth).register(router);
         new SearchRoutes(jdbi, requestAuth).register(router);
+        TotpGate gate = new TotpGate(config.gate().enabled(), config.gate().secret(), config.gate().user(),
+                config.gate().issuer(), jdbi, new TotpService(clock), limiter, security, clock);
+        GateRoutes gateRoutes = new GateRoutes(gate, csrf, files, config.sessionCookieSecure());
+        gateRoutes.register(router);
         new DirectoryRoutes(jdbi, requestAuth, rich, rooms).register(router);
         new AuthRoutes(accounts, loginSessions, files, csrf, config.sessionCookieSecure(),
                 config.require2fa(), hash -> this.gateway.disconnectLoginSession(hash),
@@ -173,8 +179,10 @@ public final class ChatServer implements AutoCloseable {
                 new LogQuery(jdbi), new Stats(jdbi, clock, () -> this.live.online())).register(router);
         new UploadRoutes(uploads, blocking).register(router);
         this.gateway = new SocketGateway(config,
-                firstDataSeen -> new AppHttpHandler(files, origins, router, blocking, config.httpBodyMaxBytes(), firstDataSeen),
+                firstDataSeen -> new AppHttpHandler(files, origins, router, blocking, config.httpBodyMaxBytes(), firstDataSeen,
+                        gateRoutes::allows),
                 sessions, commands, socketAuth, rooms, bans, blocking, clock);
+        gateway.gate(gate::passed);
         this.live = new AdminLiveView(gateway.addNamespace("/admin"), sessions, adminAuth);
     }
 

@@ -38,7 +38,11 @@ public final class ConfigLoader {
             Map.entry("debug", "DEBUG"),
             Map.entry("telegramBotToken", "TELEGRAM_BOT_TOKEN"),
             Map.entry("telegramChatId", "TELEGRAM_CHAT_ID"),
-            Map.entry("serverUrl", "SERVER_URL"));
+            Map.entry("serverUrl", "SERVER_URL"),
+            Map.entry("totpGate", "CHAT_TOTP_GATE"),
+            Map.entry("totpSecret", "TOTP_SECRET"),
+            Map.entry("totpUser", "TOTP_USER"),
+            Map.entry("totpIssuer", "TOTP_ISSUER_NAME"));
 
     /**
      * Further environment variables the seeds used for the same setting, read when the main name is unset:
@@ -53,7 +57,7 @@ public final class ConfigLoader {
             "commitBatchMax", "writeQueueMax", "sqliteSynchronous", "blockingThreads", "httpBodyMaxBytes",
             "sessionTtlMs", "sessionCookieSecure", "allowAnonymous", "require2fa", "bcryptCost", "messagesPerMinute",
             "loginAttemptsPerFiveMinutes", "connectionsPerIp", "alertWebhookUrl", "adminUser", "adminPass", "adminPassHash",
-            "adminSessionTtlMs", "debug", "telegramBotToken", "telegramChatId", "telegramApiBase", "serverUrl",
+            "adminSessionTtlMs", "debug", "telegramBotToken", "telegramChatId", "telegramApiBase", "serverUrl", "totpGate", "totpSecret", "totpUser", "totpIssuer",
 
             "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
             "uploadOrphanMs");
@@ -200,7 +204,17 @@ public final class ConfigLoader {
                 (long) intIn(get, "adminSessionTtlMs", 60_000, Integer.MAX_VALUE),
                 uploads,
                 bool(get, "debug"),
-                new TelegramSettings(get.apply("telegramBotToken"), get.apply("telegramChatId"), url(get, "telegramApiBase")));
+                new TelegramSettings(get.apply("telegramBotToken"), get.apply("telegramChatId"), url(get, "telegramApiBase")),
+                gate(get));
+    }
+
+    private static GateSettings gate(Function<String, String> get) {
+        String secret = get.apply("totpSecret").replace(" ", "");
+        if (!secret.isEmpty() && !secret.matches("[A-Za-z2-7]{16,}=*")) {
+            throw new ConfigException("totpSecret (TOTP_SECRET) must be base32 (A-Z, 2-7), at least 16 characters");
+        }
+        return new GateSettings(bool(get, "totpGate") || !secret.isEmpty(), secret, nonEmpty(get, "totpUser"),
+                nonEmpty(get, "totpIssuer"));
     }
 
     private static String url(Function<String, String> get, String key) {

@@ -38,6 +38,7 @@ import java.util.List;
  *                        (env {@code CHAT_ADMIN_PASS_HASH}); when set, {@code adminPass} is ignored
  * @param adminSessionTtlMs admin session lifetime, ms
  * @param debug           debug logging (env {@code DEBUG}, seeds 001/003 {@code FLASK_DEBUG})
+ * @param gate            seed 004's shared TOTP gate ({@code CHAT_TOTP_GATE}, {@code TOTP_SECRET}, {@code TOTP_USER}, {@code TOTP_ISSUER_NAME})
  * @param telegram        Telegram alerts (seed 004 {@code TELEGRAM_BOT_TOKEN}, {@code TELEGRAM_CHAT_ID})
  * @param uploads         file sharing limits (issue #5): size, types, pixels, rate, quota, orphan time
  */
@@ -72,7 +73,8 @@ public record ServerConfig(
         long adminSessionTtlMs,
         UploadSettings uploads,
         boolean debug,
-        TelegramSettings telegram) {
+        TelegramSettings telegram,
+        GateSettings gate) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
     public static ServerConfig forTests(Path dir) {
@@ -80,7 +82,7 @@ public record ServerConfig(
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
                 2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
                 7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000,
-                UploadSettings.DEFAULTS, false, TelegramSettings.NONE);
+                UploadSettings.DEFAULTS, false, TelegramSettings.NONE, GateSettings.OFF);
     }
 
     /** A copy with another port (tests restart on the same port). */
@@ -89,7 +91,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram, gate);
     }
 
     /** A copy with other ping settings, ms. */
@@ -98,7 +100,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram, gate);
     }
 
     /** A copy with other abuse limits (tests of the limits themselves). */
@@ -107,7 +109,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, newMessagesPerMinute, loginAttemptsPerFiveMinutes, newConnectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram, gate);
     }
 
     /** A copy with other account settings. */
@@ -116,7 +118,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, newAllowAnonymous, newRequire2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, newAlertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram, gate);
     }
 
     /** A copy with other admin credentials (tests of the admin login). */
@@ -125,7 +127,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                newAdminUser, newAdminPass, newAdminPassHash, adminSessionTtlMs, uploads, debug, telegram);
+                newAdminUser, newAdminPass, newAdminPassHash, adminSessionTtlMs, uploads, debug, telegram, gate);
 
     }
 
@@ -135,7 +137,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, newUploads, debug, telegram);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, newUploads, debug, telegram, gate);
     }
 
     /** A copy with other Telegram alert settings (tests point the API base at a local receiver). */
@@ -144,6 +146,15 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, newTelegram);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, newTelegram, gate);
+    }
+
+    /** A copy with the shared TOTP gate set (tests of seed 004's gate). */
+    public ServerConfig withGate(GateSettings newGate) {
+        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
+                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
+                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
+                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram, newGate);
     }
 }

@@ -44,6 +44,7 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
     private final Executor blocking;
     private final int maxBodyBytes;
     private final java.util.function.Consumer<io.netty.channel.Channel> requestSeen;
+    private final java.util.function.Predicate<HttpRequest> gate;
 
     /** Bytes of a refused body read past its early answer before the connection is closed anyway. */
     private static final long DRAIN_LIMIT = 1024 * 1024;
@@ -61,10 +62,13 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
      * @param blocking     bounded executor for route work
      * @param maxBodyBytes largest aggregated request body, bytes
      * @param requestSeen  called for each request answered here (cancels netty-socketio's first-data timeout)
+     * @param gate         whether a request may go on (seed 004's TOTP gate; always true when it is off)
      */
     public AppHttpHandler(StaticFiles files, OriginPolicy origins, Router router, Executor blocking, int maxBodyBytes,
-                          java.util.function.Consumer<io.netty.channel.Channel> requestSeen) {
+                          java.util.function.Consumer<io.netty.channel.Channel> requestSeen,
+                          java.util.function.Predicate<HttpRequest> gate) {
         this.requestSeen = requestSeen;
+        this.gate = gate;
         this.files = files;
         this.origins = origins;
         this.router = router;
@@ -97,6 +101,16 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         requestSeen.accept(ctx.channel());
+        if (!gate.test(req)) { // seed 004's shared TOTP gate
+            boolean page = req.method().equals(HttpMethod.GET) && !path.startsWith("/api/");
+            if (page) {
+                mode = Mode.DISCARD;
+                HttpResponses.send(ctx.channel(), HttpResponses.redirect("/gate"), HttpUtil.isKeepAlive(req));
+            } else {
+                refuseEarly(ctx, new ChatException("gate_required", "enter the chat's access code at /gate first", 401));
+            }
+            return;
+        }
         Optional<Router.Match> m = router.match(req.method(), path);
         if (m.isPresent() && m.get().streaming() != null) {
             mode = Mode.STREAM;

@@ -56,6 +56,7 @@ public final class SocketGateway implements AutoCloseable {
     private final SessionRegistry sessions;
     private final ChatCommands commands;
     private final SocketAuth auth;
+    private java.util.function.Predicate<String> gate = pass -> true;
     private final int connectionsPerIp;
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> perIp = new java.util.concurrent.ConcurrentHashMap<>();
     private final RoomRegistry rooms;
@@ -186,9 +187,17 @@ public final class SocketGateway implements AutoCloseable {
         if (bans.isBanned(handshakeToken(data)) || bans.isIpBanned(ip)) {
             return AuthorizationResult.FAILED_AUTHORIZATION;
         }
+        if (!gate.test(cookie(data, dev.chatserver.auth.TotpGate.COOKIE))) {
+            return AuthorizationResult.FAILED_AUTHORIZATION; // seed 004: no socket before the shared TOTP gate
+        }
         java.util.concurrent.atomic.AtomicInteger n = perIp.get(ip);
         return n != null && n.get() >= connectionsPerIp ? AuthorizationResult.FAILED_AUTHORIZATION
                 : AuthorizationResult.SUCCESSFUL_AUTHORIZATION;
+    }
+
+    /** Sets the check of seed 004's gate cookie at the handshake (non-blocking). */
+    public void gate(java.util.function.Predicate<String> passed) {
+        this.gate = passed;
     }
 
     /** An account renamed on its profile: its live sockets speak under the new name, and their rooms see it. */
