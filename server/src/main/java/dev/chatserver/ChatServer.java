@@ -74,7 +74,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The whole server, wired: database, writer, services, Socket.IO gateway and HTTP handler on one port.
  * Only wiring here. {@link #start()} returns the bound port (tests use port 0); {@link #close()} is
- * idempotent and closes sockets, then the writer (committing what is queued), then the pool.
+ * idempotent and closes sockets (each first gets {@code server_shutdown}), then the writer (committing what is
+ * queued), then the pool, all within {@code shutdownTimeoutMs}.
  */
 public final class ChatServer implements AutoCloseable {
     private final ServerConfig config;
@@ -212,19 +213,25 @@ public final class ChatServer implements AutoCloseable {
             return;
         }
         closed = true;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
         live.close();
         sweeper.close();
-        gateway.close();
-        writer.close();
+        gateway.close(remainingMs(deadline));
+        writer.close(remainingMs(deadline));
         dispatcher.shutdown();
         blocking.shutdown();
         try {
-            dispatcher.awaitTermination(5, TimeUnit.SECONDS);
-            blocking.awaitTermination(5, TimeUnit.SECONDS);
+            dispatcher.awaitTermination(remainingMs(deadline), TimeUnit.MILLISECONDS);
+            blocking.awaitTermination(remainingMs(deadline), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         database.close();
+    }
+
+    /** Milliseconds left until a {@link System#nanoTime()} deadline, at least 0. */
+    private static long remainingMs(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     private static java.util.concurrent.ThreadFactory named(String prefix) {

@@ -41,7 +41,7 @@ public final class ConfigLoader {
             "commitBatchMax", "writeQueueMax", "sqliteSynchronous", "blockingThreads", "httpBodyMaxBytes",
             "sessionTtlMs", "sessionCookieSecure", "allowAnonymous", "require2fa", "bcryptCost", "messagesPerMinute",
             "loginAttemptsPerFiveMinutes", "connectionsPerIp", "alertWebhookUrl", "adminUser", "adminPass", "adminPassHash",
-            "adminSessionTtlMs",
+            "adminSessionTtlMs", "shutdownTimeoutMs",
 
             "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
             "uploadOrphanMs");
@@ -175,6 +175,7 @@ public final class ConfigLoader {
                 get.apply("adminPass"),
                 adminHash(get.apply("adminPassHash")),
                 (long) intIn(get, "adminSessionTtlMs", 60_000, Integer.MAX_VALUE),
+                (long) intIn(get, "shutdownTimeoutMs", 0, 600_000),
                 uploads);
     }
 

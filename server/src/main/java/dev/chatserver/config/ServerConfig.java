@@ -37,6 +37,8 @@ import java.util.List;
  * @param adminPassHash   admin password hash, bcrypt or Werkzeug {@code pbkdf2:sha256:<iterations>$<salt>$<hex>}
  *                        (env {@code CHAT_ADMIN_PASS_HASH}); when set, {@code adminPass} is ignored
  * @param adminSessionTtlMs admin session lifetime, ms
+ * @param shutdownTimeoutMs longest a clean shutdown (SIGTERM, {@code close()}) may take, ms: sockets are told
+ *                        {@code server_shutdown} and disconnected, queued messages committed, pools closed
  * @param uploads         file sharing limits (issue #5): size, types, pixels, rate, quota, orphan time
  */
 public record ServerConfig(
@@ -68,6 +70,7 @@ public record ServerConfig(
         String adminPass,
         String adminPassHash,
         long adminSessionTtlMs,
+        long shutdownTimeoutMs,
         UploadSettings uploads) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
@@ -75,7 +78,7 @@ public record ServerConfig(
         return new ServerConfig("127.0.0.1", 0, dir.resolve("chat.sqlite3"), dir.resolve("uploads"),
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
                 2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
-                7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000,
+                7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000, 10_000,
                 UploadSettings.DEFAULTS);
     }
 
@@ -85,7 +88,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads);
     }
 
     /** A copy with other ping settings, ms. */
@@ -94,7 +97,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads);
     }
 
     /** A copy with other abuse limits (tests of the limits themselves). */
@@ -103,7 +106,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, newMessagesPerMinute, loginAttemptsPerFiveMinutes, newConnectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads);
     }
 
     /** A copy with other account settings. */
@@ -112,7 +115,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, newAllowAnonymous, newRequire2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, newAlertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads);
     }
 
     /** A copy with other admin credentials (tests of the admin login). */
@@ -121,7 +124,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                newAdminUser, newAdminPass, newAdminPassHash, adminSessionTtlMs, uploads);
+                newAdminUser, newAdminPass, newAdminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads);
 
     }
 
@@ -131,6 +134,15 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, newUploads);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, newUploads);
+    }
+
+    /** A copy with another shutdown bound, ms. */
+    public ServerConfig withShutdownTimeout(long newShutdownTimeoutMs) {
+        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
+                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
+                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
+                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, newShutdownTimeoutMs, uploads);
     }
 }

@@ -63,6 +63,10 @@ public final class SocketGateway implements AutoCloseable {
     private final Executor blocking;
     private final Clock clock;
     private final Consumer<Channel> firstDataSeen;
+    /** Set by {@link #close(long)}: new handshakes are refused. */
+    private volatile boolean closing;
+    /** Completed when, during {@link #close(long)}, the last socket's disconnect was handled. */
+    private final java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
 
     /**
      * @param config     settings (port, ping, frame size)
@@ -168,13 +172,50 @@ public final class SocketGateway implements AutoCloseable {
         return ((InetSocketAddress) bound.channel().localAddress()).getPort();
     }
 
-    /** Disconnects every socket and stops the server. */
+    /** As {@link #close(long)} with 10 s. */
     @Override
     public void close() {
+        close(10_000);
+    }
+
+    /**
+     * Graceful stop: refuses new handshakes, sends every socket {@code server_shutdown {message, reconnect: true}}
+     * and then disconnects it, waits until every socket's disconnect was handled (or {@code timeoutMs} passed),
+     * then stops the server.
+     *
+     * @param timeoutMs longest wait for the disconnects, ms (the server is stopped in any case)
+     * @return true when every socket was disconnected within the time
+     */
+    public boolean close(long timeoutMs) {
+        closing = true;
+        Map<String, Object> notice = new LinkedHashMap<>();
+        notice.put("message", "the server is shutting down; reconnect in a moment");
+        notice.put("reconnect", true);
         for (SocketIOClient client : server.getAllClients()) {
-            client.disconnect();
+            try {
+                client.sendEvent("server_shutdown", notice);
+                client.disconnect();
+            } catch (RuntimeException e) {
+                log.debug("cannot notify {} of the shutdown: {}", client.getSessionId(), e.toString());
+            }
+        }
+        if (sessions.size() == 0) {
+            drained.complete(null);
+        }
+        boolean all = true;
+        try {
+            drained.get(Math.max(0, timeoutMs), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            all = false;
+            log.warn("{} socket(s) still open after {} ms of shutdown; stopping anyway", sessions.size(), timeoutMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            all = false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            all = false;
         }
         server.stop();
+        return all;
     }
 
     /**
@@ -182,6 +223,9 @@ public final class SocketGateway implements AutoCloseable {
      * that already has {@code connectionsPerIp} sockets (socket floods).
      */
     private AuthorizationResult authorize(HandshakeData data) {
+        if (closing) {
+            return AuthorizationResult.FAILED_AUTHORIZATION;
+        }
         String ip = data.getAddress() == null ? "" : data.getAddress().getAddress().getHostAddress();
         if (bans.isBanned(handshakeToken(data)) || bans.isIpBanned(ip)) {
             return AuthorizationResult.FAILED_AUTHORIZATION;
@@ -327,6 +371,9 @@ public final class SocketGateway implements AutoCloseable {
 
     private void onClose(SocketIOClient client) {
         SessionContext ctx = sessions.remove(client.getSessionId());
+        if (closing && sessions.size() == 0) {
+            drained.complete(null);
+        }
         if (ctx == null) {
             return;
         }

@@ -153,12 +153,22 @@ public final class MessageWriter implements AutoCloseable {
         return true;
     }
 
-    /** Stops taking messages, commits what is queued, and waits up to 10 s for the writer thread. */
+    /** As {@link #close(long)} with 10 s. */
     @Override
     public void close() {
+        close(10_000);
+    }
+
+    /**
+     * Stops taking messages, commits what is queued, and waits up to {@code timeoutMs} for the writer thread;
+     * messages still queued after that fail with {@code server_busy} (never acked, so never claimed stored).
+     *
+     * @param timeoutMs longest wait for the queued commits, ms (at least 1)
+     */
+    public void close(long timeoutMs) {
         running = false;
         try {
-            thread.join(10_000);
+            thread.join(Math.max(1, timeoutMs));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
