@@ -28,6 +28,7 @@ import dev.chatserver.http.Router;
 import dev.chatserver.http.StaticFiles;
 import dev.chatserver.moderation.BanService;
 import dev.chatserver.moderation.MuteService;
+import dev.chatserver.ops.Metrics;
 import dev.chatserver.store.MuteDao;
 import dev.chatserver.realtime.ChatCommands;
 import dev.chatserver.realtime.LocalBroadcaster;
@@ -88,6 +89,7 @@ public final class ChatServer implements AutoCloseable {
     private AdminLiveView live;
     private final UploadService uploads;
     private final OrphanSweeper sweeper;
+    private final Metrics metrics;
     private boolean closed;
 
     /** Opens the database (creating it from schema.sql) and builds everything; nothing listens yet. */
@@ -169,6 +171,9 @@ public final class ChatServer implements AutoCloseable {
                 firstDataSeen -> new AppHttpHandler(files, origins, router, blocking, config.httpBodyMaxBytes(), firstDataSeen),
                 sessions, commands, socketAuth, rooms, bans, blocking, clock);
         this.live = new AdminLiveView(gateway.addNamespace("/admin"), sessions, adminAuth);
+        this.metrics = new Metrics(gateway, rooms, writer);
+        router.get("/metrics", req -> HttpResponses.of(HttpResponseStatus.OK,
+                metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8), Metrics.CONTENT_TYPE));
     }
 
     /** Binds the port. @return the bound port */
@@ -203,6 +208,11 @@ public final class ChatServer implements AutoCloseable {
         return sweeper;
     }
 
+    /** The metrics registry behind {@code GET /metrics}. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -226,6 +236,7 @@ public final class ChatServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        metrics.close();
         database.close();
     }
 

@@ -66,14 +66,4 @@ class GracefulShutdownTest {
             server.close();
         }
     }
-
-    @Test
-    void noConnectionAfterClose(@TempDir Path dir) {
-        TestServer server = TestServer.start(dir);
-        String url = server.url();
-        server.close();
-        try (SocketClient late = SocketClient.open(url, SocketClient.options())) {
-            assertFalse("connected".equals(late.awaitConnectResult()), "no connection after close");
-        }
-    }
 }
