@@ -101,6 +101,8 @@ class CrashSafetyTest {
             startServer();
             checkReplay(db, load.lastSeenLive);
         }
+        Set<Long> finalStored = new HashSet<>(storedIds(db));
+        assertEquals(0, acked.stream().filter(id -> !finalStored.contains(id)).count(), "acked messages missing at the end");
         System.out.printf("crash safety: %d rounds, %d senders, sent %d, acked %d, lost 0, refused %d, unanswered at kill %d%n",
                 ROUNDS, SENDERS, sentTotal, acked.size(), refused, unanswered);
     }
@@ -145,6 +147,11 @@ class CrashSafetyTest {
                 assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the killed server exits");
                 ticks.shutdownNow();
                 assertTrue(ticks.awaitTermination(10, TimeUnit.SECONDS));
+                // a client handles frames in order: once it saw the disconnect, every ack the server sent is counted
+                for (SocketClient c : clients) {
+                    c.await("disconnect");
+                }
+                reader.await("disconnect");
                 for (Object m : reader.drain("message")) {
                     lastSeenLive = Math.max(lastSeenLive, ((JSONObject) m).getLong("id"));
                 }

@@ -40,6 +40,7 @@ class GracefulShutdownTest {
                 long start = System.nanoTime();
                 server.server().close();
                 long closeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                System.out.println("graceful close took " + closeMs + " ms");
                 assertTrue(closeMs < 5_000 + 1_000, "close is bounded by shutdownTimeoutMs: " + closeMs + " ms");
 
                 JSONObject notice = c.awaitJson("server_shutdown");
