@@ -30,6 +30,7 @@ import dev.chatserver.http.Router;
 import dev.chatserver.http.StaticFiles;
 import dev.chatserver.moderation.BanService;
 import dev.chatserver.moderation.MuteService;
+import dev.chatserver.ops.Metrics;
 import dev.chatserver.store.MuteDao;
 import dev.chatserver.realtime.ChatCommands;
 import dev.chatserver.realtime.LocalBroadcaster;
@@ -78,7 +79,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The whole server, wired: database, writer, services, Socket.IO gateway and HTTP handler on one port.
  * Only wiring here. {@link #start()} returns the bound port (tests use port 0); {@link #close()} is
- * idempotent and closes sockets, then the writer (committing what is queued), then the pool.
+ * idempotent and closes sockets (each first gets {@code server_shutdown}), then the writer (committing what is
+ * queued), then the pool, all within {@code shutdownTimeoutMs}.
  */
 public final class ChatServer implements AutoCloseable {
     private final ServerConfig config;
@@ -91,6 +93,7 @@ public final class ChatServer implements AutoCloseable {
     private AdminLiveView live;
     private final UploadService uploads;
     private final OrphanSweeper sweeper;
+    private final Metrics metrics;
     private boolean closed;
 
     /** Opens the database (creating it from schema.sql) and builds everything; nothing listens yet. */
@@ -184,6 +187,9 @@ public final class ChatServer implements AutoCloseable {
                 sessions, commands, socketAuth, rooms, bans, blocking, clock);
         gateway.gate(gate::passed);
         this.live = new AdminLiveView(gateway.addNamespace("/admin"), sessions, adminAuth);
+        this.metrics = new Metrics(gateway, rooms, writer);
+        router.get("/metrics", req -> HttpResponses.of(HttpResponseStatus.OK,
+                metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8), Metrics.CONTENT_TYPE));
     }
 
     /** Binds the port. @return the bound port */
@@ -218,6 +224,11 @@ public final class ChatServer implements AutoCloseable {
         return sweeper;
     }
 
+    /** The metrics registry behind {@code GET /metrics}. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -228,19 +239,26 @@ public final class ChatServer implements AutoCloseable {
             return;
         }
         closed = true;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
         live.close();
         sweeper.close();
-        gateway.close();
-        writer.close();
+        gateway.close(remainingMs(deadline));
+        writer.close(remainingMs(deadline));
         dispatcher.shutdown();
         blocking.shutdown();
         try {
-            dispatcher.awaitTermination(5, TimeUnit.SECONDS);
-            blocking.awaitTermination(5, TimeUnit.SECONDS);
+            dispatcher.awaitTermination(remainingMs(deadline), TimeUnit.MILLISECONDS);
+            blocking.awaitTermination(remainingMs(deadline), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        metrics.close();
         database.close();
+    }
+
+    /** Milliseconds left until a {@link System#nanoTime()} deadline, at least 0. */
+    private static long remainingMs(long deadline) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 
     private static java.util.concurrent.ThreadFactory named(String prefix) {

@@ -40,6 +40,8 @@ import java.util.List;
  * @param debug           debug logging (env {@code DEBUG}, seeds 001/003 {@code FLASK_DEBUG})
  * @param gate            seed 004's shared TOTP gate ({@code CHAT_TOTP_GATE}, {@code TOTP_SECRET}, {@code TOTP_USER}, {@code TOTP_ISSUER_NAME})
  * @param telegram        Telegram alerts (seed 004 {@code TELEGRAM_BOT_TOKEN}, {@code TELEGRAM_CHAT_ID})
+ * @param shutdownTimeoutMs longest a clean shutdown (SIGTERM, {@code close()}) may take, ms: sockets are told
+ *                        {@code server_shutdown} and disconnected, queued messages committed, pools closed
  * @param uploads         file sharing limits (issue #5): size, types, pixels, rate, quota, orphan time
  */
 public record ServerConfig(
@@ -71,6 +73,7 @@ public record ServerConfig(
         String adminPass,
         String adminPassHash,
         long adminSessionTtlMs,
+        long shutdownTimeoutMs,
         UploadSettings uploads,
         boolean debug,
         TelegramSettings telegram,
@@ -81,7 +84,7 @@ public record ServerConfig(
         return new ServerConfig("127.0.0.1", 0, dir.resolve("chat.sqlite3"), dir.resolve("uploads"),
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
                 2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
-                7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000,
+                7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000, 10_000,
                 UploadSettings.DEFAULTS, false, TelegramSettings.NONE, GateSettings.OFF);
     }
 
@@ -91,7 +94,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram, gate);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate);
     }
 
     /** A copy with other ping settings, ms. */
@@ -100,7 +103,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram, gate);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate);
     }
 
     /** A copy with other abuse limits (tests of the limits themselves). */
@@ -109,7 +112,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, newMessagesPerMinute, loginAttemptsPerFiveMinutes, newConnectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram, gate);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate);
     }
 
     /** A copy with other account settings. */
@@ -118,7 +121,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, newAllowAnonymous, newRequire2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, newAlertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram, gate);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate);
     }
 
     /** A copy with other admin credentials (tests of the admin login). */
@@ -127,7 +130,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                newAdminUser, newAdminPass, newAdminPassHash, adminSessionTtlMs, uploads, debug, telegram, gate);
+                newAdminUser, newAdminPass, newAdminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate);
 
     }
 
@@ -137,7 +140,16 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, newUploads, debug, telegram, gate);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, newUploads, debug, telegram, gate);
+    }
+
+    /** A copy with another shutdown bound, ms. */
+    public ServerConfig withShutdownTimeout(long newShutdownTimeoutMs) {
+        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
+                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
+                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
+                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, newShutdownTimeoutMs, uploads, debug, telegram, gate);
     }
 
     /** A copy with other Telegram alert settings (tests point the API base at a local receiver). */
@@ -146,7 +158,7 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, newTelegram, gate);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, newTelegram, gate);
     }
 
     /** A copy with the shared TOTP gate set (tests of seed 004's gate). */
@@ -155,6 +167,6 @@ public record ServerConfig(
                 messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
                 blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
                 bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, uploads, debug, telegram, newGate);
+                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, newGate);
     }
 }

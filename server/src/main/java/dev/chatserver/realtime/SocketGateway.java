@@ -64,6 +64,13 @@ public final class SocketGateway implements AutoCloseable {
     private final Executor blocking;
     private final Clock clock;
     private final Consumer<Channel> firstDataSeen;
+    private volatile GatewayObserver observer = GatewayObserver.NONE;
+    /** Set by {@link #close(long)}: new handshakes are refused. */
+    private volatile boolean closing;
+    /** Sockets whose disconnect {@link #close(long)} awaits. */
+    private final java.util.Set<java.util.UUID> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Completed when, during {@link #close(long)}, the last awaited socket's disconnect was handled. */
+    private final java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
 
     /**
      * @param config     settings (port, ping, frame size)
@@ -158,6 +165,16 @@ public final class SocketGateway implements AutoCloseable {
         }
     }
 
+    /** Where answers and refusals are reported (metrics); {@link GatewayObserver#NONE} by default. */
+    public void observer(GatewayObserver o) {
+        this.observer = o == null ? GatewayObserver.NONE : o;
+    }
+
+    /** Live sockets (engine.io connections) on this server. */
+    public int connectedSockets() {
+        return sessions.size();
+    }
+
     /** Adds a namespace (e.g. the admin live view's {@code /admin}); call before {@link #start()}. */
     public com.corundumstudio.socketio.SocketIONamespace addNamespace(String name) {
         return server.addNamespace(name);
@@ -169,13 +186,62 @@ public final class SocketGateway implements AutoCloseable {
         return ((InetSocketAddress) bound.channel().localAddress()).getPort();
     }
 
-    /** Disconnects every socket and stops the server. */
+    /** As {@link #close(long)} with 10 s. */
     @Override
     public void close() {
+        close(10_000);
+    }
+
+    /**
+     * Graceful stop: refuses new handshakes, sends every socket {@code server_shutdown {message, reconnect: true}}
+     * and then disconnects it, waits until every websocket's disconnect was handled (or {@code timeoutMs}
+     * passed), then stops the server. Polling sockets get both on their next poll if it comes before the stop.
+     *
+     * @param timeoutMs longest wait for the disconnects, ms (the server is stopped in any case)
+     * @return true when every socket was disconnected within the time
+     */
+    public boolean close(long timeoutMs) {
+        closing = true;
+        Map<String, Object> notice = new LinkedHashMap<>();
+        notice.put("message", "the server is shutting down; reconnect in a moment");
+        notice.put("reconnect", true);
+        // websocket sockets are awaited (their disconnect is handled at once); a polling socket only gets the
+        // notice and the disconnect on its next poll, so it is not waited for
         for (SocketIOClient client : server.getAllClients()) {
-            client.disconnect();
+            if (client.getTransport() == Transport.WEBSOCKET) {
+                waiting.add(client.getSessionId());
+            }
+        }
+        java.util.Set<SocketIOClient> targets = new java.util.LinkedHashSet<>(server.getAllClients());
+        for (SessionContext ctx : List.copyOf(sessions.all())) {
+            targets.add(ctx.client());
+        }
+        for (SocketIOClient client : targets) {
+            try {
+                client.sendEvent("server_shutdown", notice);
+                client.disconnect();
+            } catch (RuntimeException e) {
+                log.debug("cannot notify {} of the shutdown: {}", client.getSessionId(), e.toString());
+            }
+        }
+        waiting.removeIf(id -> sessions.get(id) == null);
+        if (waiting.isEmpty()) {
+            drained.complete(null);
+        }
+        boolean all = true;
+        try {
+            drained.get(Math.max(0, timeoutMs), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            all = false;
+            log.warn("{} socket(s) still open after {} ms of shutdown; stopping anyway", waiting.size(), timeoutMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            all = false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            all = false;
         }
         server.stop();
+        return all;
     }
 
     /**
@@ -183,6 +249,9 @@ public final class SocketGateway implements AutoCloseable {
      * that already has {@code connectionsPerIp} sockets (socket floods).
      */
     private AuthorizationResult authorize(HandshakeData data) {
+        if (closing) {
+            return AuthorizationResult.FAILED_AUTHORIZATION;
+        }
         String ip = data.getAddress() == null ? "" : data.getAddress().getAddress().getHostAddress();
         if (bans.isBanned(handshakeToken(data)) || bans.isIpBanned(ip)) {
             return AuthorizationResult.FAILED_AUTHORIZATION;
@@ -336,6 +405,9 @@ public final class SocketGateway implements AutoCloseable {
 
     private void onClose(SocketIOClient client) {
         SessionContext ctx = sessions.remove(client.getSessionId());
+        if (closing && waiting.remove(client.getSessionId()) && waiting.isEmpty()) {
+            drained.complete(null);
+        }
         if (ctx == null) {
             return;
         }
@@ -358,13 +430,15 @@ public final class SocketGateway implements AutoCloseable {
             return;
         }
         try {
-            ctx.serial().execute(() -> handle(ctx, alias, command, data, ack));
+            long arrived = System.nanoTime();
+            ctx.serial().execute(() -> handle(ctx, alias, command, data, ack, arrived));
         } catch (RejectedExecutionException e) {
             replyError(ctx, alias, ack, new ChatException("server_busy", "too many events in flight; slow down", 503));
         }
     }
 
-    private void handle(SessionContext ctx, String alias, Command command, JsonNode data, AckRequest ack) {
+    private void handle(SessionContext ctx, String alias, Command command, JsonNode data, AckRequest ack, long arrived) {
+        String event = command.eventNames()[0];
         try {
             if (!ensureIdentity(ctx)) {
                 return;
@@ -373,12 +447,15 @@ public final class SocketGateway implements AutoCloseable {
             commands.run(ctx, command, data).whenComplete((result, err) -> {
                 if (err == null) {
                     replyOk(ack, result);
+                    observer.answered(event, true, System.nanoTime() - arrived);
                 } else {
                     replyError(ctx, alias, ack, err instanceof CompletionException && err.getCause() != null ? err.getCause() : err);
+                    observer.answered(event, false, System.nanoTime() - arrived);
                 }
             });
         } catch (RuntimeException e) {
             replyError(ctx, alias, ack, e);
+            observer.answered(event, false, System.nanoTime() - arrived);
         }
     }
 
@@ -434,6 +511,7 @@ public final class SocketGateway implements AutoCloseable {
             log.error("event '{}' failed for {}", alias, ctx.sessionId(), err);
             ce = new ChatException("internal_error", "something went wrong; it has been logged", 500);
         }
+        observer.rejected(ce.code());
         Map<String, Object> body = errorBody(ce, alias);
         if (ack.isAckRequested()) {
             Map<String, Object> error = new LinkedHashMap<>();

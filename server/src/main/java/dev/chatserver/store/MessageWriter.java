@@ -32,6 +32,7 @@ public final class MessageWriter implements AutoCloseable {
     private final AtomicLong commits = new AtomicLong();
     private final AtomicLong committedMessages = new AtomicLong();
     private volatile boolean running = true;
+    private volatile java.util.function.LongConsumer commitObserver = nanos -> { };
     private long nextId;
 
     private record Pending(MessageRow row, CompletableFuture<MessageRow> done) {
@@ -66,6 +67,11 @@ public final class MessageWriter implements AutoCloseable {
             done.completeExceptionally(new ChatException("server_busy", "too many messages in flight; retry shortly", 503));
         }
         return done;
+    }
+
+    /** Receives the duration of every committed transaction, ns (metrics); called on the writer thread. */
+    public void onCommit(java.util.function.LongConsumer observer) {
+        this.commitObserver = observer;
     }
 
     /** Transactions committed since start. */
@@ -122,6 +128,7 @@ public final class MessageWriter implements AutoCloseable {
             stored.add(new MessageRow(id++, r.room(), r.token(), r.publicToken(), r.username(), r.text(), r.kind(),
                     r.senderIp(), r.createdAt(), r.file()));
         }
+        long started = System.nanoTime();
         try {
             jdbi.useTransaction(h -> {
                 PreparedBatch pb = h.prepareBatch("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
@@ -144,6 +151,7 @@ public final class MessageWriter implements AutoCloseable {
             }
             return false;
         }
+        commitObserver.accept(System.nanoTime() - started);
         nextId = id;
         commits.incrementAndGet();
         committedMessages.addAndGet(stored.size());
@@ -153,12 +161,22 @@ public final class MessageWriter implements AutoCloseable {
         return true;
     }
 
-    /** Stops taking messages, commits what is queued, and waits up to 10 s for the writer thread. */
+    /** As {@link #close(long)} with 10 s. */
     @Override
     public void close() {
+        close(10_000);
+    }
+
+    /**
+     * Stops taking messages, commits what is queued, and waits up to {@code timeoutMs} for the writer thread;
+     * messages still queued after that fail with {@code server_busy} (never acked, so never claimed stored).
+     *
+     * @param timeoutMs longest wait for the queued commits, ms (at least 1)
+     */
+    public void close(long timeoutMs) {
         running = false;
         try {
-            thread.join(10_000);
+            thread.join(Math.max(1, timeoutMs));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

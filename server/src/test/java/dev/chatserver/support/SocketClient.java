@@ -25,7 +25,7 @@ public final class SocketClient implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final List<String> RECORDED = List.of("identity", "history", "message", "new_message",
             "receive_message", "user_joined", "user_left", "presence", "user_typing", "typing", "stop_typing",
-            "room_created", "error", "user_kicked", "room_deleted", "sessions", "moved", "admin_logged_out", "disconnect",
+            "room_created", "error", "server_shutdown", "user_kicked", "room_deleted", "sessions", "moved", "admin_logged_out", "disconnect",
             "private_message", "message_reaction", "poll_updated", "message_edited", "message_deleted", "read",
             "user_status");
 
