@@ -1,35 +1,26 @@
-// Adds to one raw result file: its tag (e.g. n5000), the SQLite commit count from the strace log of the
-// durable scenario (fsync/fdatasync of the -wal file inside the measuring window; with synchronous=FULL
-// SQLite syncs the WAL once per commit, plus rarely at a checkpoint), and the server log's warnings.
-//   node annotate.js result.json tag [fsync.log] [server.log]
+// Adds to one raw result file: its tag (e.g. n5000), the SQLite commit count of the durable scenario (the
+// server's fsync + fdatasync calls in the measuring window, counted by `perf stat` on the syscall tracepoints;
+// with synchronous=FULL SQLite syncs the WAL once per commit, plus twice per checkpoint, which is rare), the
+// server log's warnings, and the noise figure (CPU% of other users' processes during the measurement).
+//   node annotate.js result.json tag [perf.txt] [server.log]
 'use strict';
 const fs = require('fs');
-const [file, tag, trace, serverLog] = process.argv.slice(2);
+const [file, tag, perfOut, serverLog] = process.argv.slice(2);
 const r = JSON.parse(fs.readFileSync(file, 'utf8'));
 r.tag = tag;
-if (trace && r.result && r.result.window_start_epoch_ms) {
-  let walSyncs = 0;
-  let dbSyncs = 0;
-  const walMs = [];
+if (perfOut && r.result && r.result.window_start_epoch_ms && fs.existsSync(perfOut)) {
   try {
-    const a = r.result.window_start_epoch_ms / 1000;
-    const b = r.result.window_end_epoch_ms / 1000;
-    for (const line of fs.readFileSync(trace, 'utf8').split('\n')) {
-      const m = line.match(/^\d+ (\d+\.\d+) f(?:data)?sync\(\d+<([^>]*)>\).*?(?:<(\d+\.\d+)>)?$/);
-      if (!m) continue;
-      const t = Number(m[1]);
-      if (t < a || t > b) continue;
-      if (m[2].endsWith('-wal')) { walSyncs++; if (m[3]) walMs.push(Number(m[3]) * 1000); }
-      else if (m[2].endsWith('.sqlite3')) dbSyncs++;
+    // CSV lines: count,,event,enabled-ns,percent,,
+    let syncs = 0;
+    let ns = 0;
+    for (const line of fs.readFileSync(perfOut, 'utf8').split('\n')) {
+      const f = line.split(',');
+      if (f.length > 3 && /sys_enter_f(data)?sync/.test(f[2])) { syncs += Number(f[0]) || 0; ns = Math.max(ns, Number(f[3]) || 0); }
     }
-    r.result.wal_syncs_in_window = walSyncs;
-    r.result.db_syncs_in_window = dbSyncs;
-    r.result.messages_per_commit = walSyncs > 0 ? Math.round((r.result.acked / walSyncs) * 10) / 10 : null;
-    r.result.commits_per_s = Math.round(walSyncs / ((b - a) || 1));
-    // how long each WAL fsync took (strace -T): the floor under ack latency with synchronous=FULL
-    walMs.sort((x, y) => x - y);
-    const q = (p) => (walMs.length ? Math.round(walMs[Math.min(walMs.length - 1, Math.ceil(walMs.length * p) - 1)] * 100) / 100 : null);
-    r.result.wal_fsync_ms = { n: walMs.length, p50: q(0.5), p99: q(0.99), max: q(1) };
+    const perfSec = ns / 1e9 || (r.result.window_end_epoch_ms - r.result.window_start_epoch_ms) / 1000;
+    r.result.syncs_in_window = syncs;
+    r.result.commits_per_s = Math.round(syncs / perfSec);
+    r.result.messages_per_commit = syncs > 0 ? Math.round((r.result.msgs_per_s / (syncs / perfSec)) * 10) / 10 : null;
   } catch (e) {
     r.result.commit_count_error = String(e.message);
   }

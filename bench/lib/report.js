@@ -177,8 +177,8 @@ const curves = {};
     md.push('## (c) Durable throughput: acks after commit', '',
       `${cfg.senders} senders in ${cfg.rooms} rooms, each keeping ${cfg.window} messages in flight (closed loop: the next message leaves `
       + `when an ack comes back), ${cfg.duration_sec} s measured after a warm-up. chat-server acks after the SQLite commit; the in-memory peers ack at once. `
-      + 'Latency columns are send → ack. *msgs/commit* = messages acked in the window ÷ fsyncs of the SQLite WAL in the window (strace), '
-      + 'i.e. the group-commit batch size; only meaningful with synchronous=FULL (NORMAL does not sync per commit).', '');
+      + 'Latency columns are send → ack. *msgs/commit* = messages acked per second ÷ the server\'s fsync/fdatasync calls per second in the window '
+      + '(perf stat on the syscall tracepoints), i.e. the group-commit batch size; only meaningful with synchronous=FULL (NORMAL does not sync per commit).', '');
     md.push('| peer | msgs/s | deliveries/s | ack p50 ms | ack p95 ms | ack p99 ms | delivery p99 ms | CPU % | RSS MB | msgs/commit | commits/s | others CPU % | zero loss | ratio msgs/s (chat÷peer) |');
     md.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     const rows = {};
@@ -190,8 +190,7 @@ const curves = {};
         delivery_p99_ms: med(ok, (r) => r.result.p99_ms),
         server_cpu_pct: med(ok, (r) => r.result.server_cpu_pct), rss_mb: med(ok, (r) => r.result.server_rss_mb),
         messages_per_commit: med(ok, (r) => r.result.messages_per_commit), commits_per_s: med(ok, (r) => r.result.commits_per_s),
-        wal_fsync_p50_ms: med(ok, (r) => r.result.wal_fsync_ms && r.result.wal_fsync_ms.p50),
-        wal_fsync_p99_ms: med(ok, (r) => r.result.wal_fsync_ms && r.result.wal_fsync_ms.p99),
+
         foreign_cpu_pct: med(ok, (r) => r.result.foreign_cpu_pct),
         zero_loss: ok.length ? ok.every((r) => r.result.zero_loss) : null,
         lost: ok.map((r) => ({ deliveries: r.result.lost, messages: r.result.lost_messages, samples: r.result.lost_samples, errors: r.result.errors })),
@@ -202,10 +201,6 @@ const curves = {};
       const mpc = p.startsWith('chat') ? (p === 'chat' ? fmt(x.messages_per_commit) : 'n/a (no sync)') : '–';
       const lossNote = x.zero_loss === null ? '–' : x.zero_loss ? 'yes' : `**no** (${x.lost.map((l) => `${l.messages || 0} msg / ${l.deliveries} deliveries`).join('; ')})`;
       md.push(`| ${LABEL[p]} | ${fmt(x.msgs_per_s, 0)} | ${fmt(x.deliveries_per_s, 0)} | ${fmt(x.p50_ms, 2)} | ${fmt(x.p95_ms, 2)} | ${fmt(x.p99_ms, 2)} | ${fmt(x.delivery_p99_ms, 2)} | ${fmt(x.server_cpu_pct, 0)} | ${fmt(x.rss_mb, 0)} | ${mpc} | ${p === 'chat' ? fmt(x.commits_per_s, 0) : '–'} | ${fmt(x.foreign_cpu_pct, 0)} | ${lossNote} | ${p === REF ? '' : fmtRatio(x.ratio_msgs)} |`);
-    }
-    if (rows.chat && rows.chat.wal_fsync_p50_ms !== null) {
-      md.push('', `One WAL fsync (strace -T, synchronous=FULL) took p50 ${fmt(rows.chat.wal_fsync_p50_ms, 2)} ms, p99 ${fmt(rows.chat.wal_fsync_p99_ms, 2)} ms `
-        + 'on this machine\'s disk during the window: with FULL every ack waits for one; the disk is shared with other users, so its p99 is noisy.');
     }
     md.push('');
     agg.scenarios.durable = rows;
@@ -303,12 +298,12 @@ if (series.length) {
   const colors = { chat: '#c0392b', 'chat-normal': '#e67e22', node: '#2c7bb6', flask: '#1a9641' };
   const plots = [];
   series.forEach(([p], i) => {
-    plots.push(`'${dat}' index ${i} using 1:3 with linespoints lw 2 pt 7 lc rgb '${colors[p]}' title '${LABEL[p]} p99'`);
-    plots.push(`'${dat}' index ${i} using 1:2 with linespoints lw 1 dt 2 pt 6 lc rgb '${colors[p]}' title '${p} p50'`);
+    plots.push(`'latency.dat' index ${i} using 1:3 with linespoints lw 2 pt 7 lc rgb '${colors[p]}' title '${LABEL[p]} p99'`);
+    plots.push(`'latency.dat' index ${i} using 1:2 with linespoints lw 1 dt 2 pt 6 lc rgb '${colors[p]}' title '${p} p50'`);
   });
   const gp = [
     'set terminal pngcairo size 1100,650 font "sans,10"',
-    `set output '${path.join(dir, 'latency.png')}'`,
+    "set output 'latency.png'",
     'set title "Fan-out latency vs offered rate (1000 clients, 10 rooms of 100; median over repeats)"',
     'set xlabel "offered messages/s (each delivered to 100 clients)"', 'set ylabel "latency send -> receipt, ms"',
     'set logscale xy', 'set grid', 'set key top left', 'set yrange [0.1:*]',
@@ -317,11 +312,11 @@ if (series.length) {
   ].join('\n');
   fs.writeFileSync(path.join(dir, 'latency.gp'), gp + '\n');
   try {
-    execFileSync('gnuplot', [path.join(dir, 'latency.gp')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('gnuplot', ['latency.gp'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (e) {
     try { // gnuplot without cairo: the libgd png terminal
       fs.writeFileSync(path.join(dir, 'latency.gp'), gp.replace('pngcairo size 1100,650 font "sans,10"', 'png size 1100,650') + '\n');
-      execFileSync('gnuplot', [path.join(dir, 'latency.gp')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      execFileSync('gnuplot', ['latency.gp'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     } catch (e2) { console.error('plot failed: ' + e2.message); }
   }
 }
