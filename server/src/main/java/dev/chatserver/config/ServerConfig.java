@@ -90,83 +90,295 @@ public record ServerConfig(
 
     /** A copy with another port (tests restart on the same port). */
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
-                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
-                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate);
+        return toBuilder().port(newPort).build();
     }
 
     /** A copy with other ping settings, ms. */
     public ServerConfig withPing(long intervalMs, long timeoutMs) {
-        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, intervalMs, timeoutMs,
-                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
-                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate);
+        return toBuilder().pingIntervalMs(intervalMs).pingTimeoutMs(timeoutMs).build();
     }
 
     /** A copy with other abuse limits (tests of the limits themselves). */
     public ServerConfig withLimits(int newMessagesPerMinute, int newConnectionsPerIp) {
-        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
-                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
-                bcryptCost, newMessagesPerMinute, loginAttemptsPerFiveMinutes, newConnectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate);
+        return toBuilder().messagesPerMinute(newMessagesPerMinute).connectionsPerIp(newConnectionsPerIp).build();
     }
 
     /** A copy with other account settings. */
     public ServerConfig withAccounts(boolean newAllowAnonymous, boolean newRequire2fa, String newAlertWebhookUrl) {
-        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
-                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, newAllowAnonymous, newRequire2fa,
-                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, newAlertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate);
+        return toBuilder().allowAnonymous(newAllowAnonymous).require2fa(newRequire2fa).alertWebhookUrl(newAlertWebhookUrl).build();
     }
 
     /** A copy with other admin credentials (tests of the admin login). */
     public ServerConfig withAdmin(String newAdminUser, String newAdminPass, String newAdminPassHash) {
-        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
-                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
-                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                newAdminUser, newAdminPass, newAdminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate);
-
+        return toBuilder().adminUser(newAdminUser).adminPass(newAdminPass).adminPassHash(newAdminPassHash).build();
     }
 
     /** A copy with other upload settings (tests use small limits). */
     public ServerConfig withUploads(UploadSettings newUploads) {
-        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
-                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
-                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, newUploads, debug, telegram, gate);
+        return toBuilder().uploads(newUploads).build();
     }
 
     /** A copy with another shutdown bound, ms. */
     public ServerConfig withShutdownTimeout(long newShutdownTimeoutMs) {
-        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
-                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
-                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, newShutdownTimeoutMs, uploads, debug, telegram, gate);
+        return toBuilder().shutdownTimeoutMs(newShutdownTimeoutMs).build();
     }
 
     /** A copy with other Telegram alert settings (tests point the API base at a local receiver). */
     public ServerConfig withTelegram(TelegramSettings newTelegram) {
-        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
-                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
-                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, newTelegram, gate);
+        return toBuilder().telegram(newTelegram).build();
     }
 
     /** A copy with the shared TOTP gate set (tests of seed 004's gate). */
     public ServerConfig withGate(GateSettings newGate) {
-        return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs,
-                messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous,
-                blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa,
-                bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl,
-                adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, newGate);
+        return toBuilder().gate(newGate).build();
+    }
+
+    /** A builder holding this config's values, to change a few (the {@code with*} copies use it). */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.dbPath = dbPath;
+        b.uploadsDir = uploadsDir;
+        b.allowedOrigins = allowedOrigins;
+        b.pingIntervalMs = pingIntervalMs;
+        b.pingTimeoutMs = pingTimeoutMs;
+        b.messageMaxChars = messageMaxChars;
+        b.historyOnJoin = historyOnJoin;
+        b.maxFrameBytes = maxFrameBytes;
+        b.commitBatchMax = commitBatchMax;
+        b.writeQueueMax = writeQueueMax;
+        b.sqliteSynchronous = sqliteSynchronous;
+        b.blockingThreads = blockingThreads;
+        b.httpBodyMaxBytes = httpBodyMaxBytes;
+        b.sessionTtlMs = sessionTtlMs;
+        b.sessionCookieSecure = sessionCookieSecure;
+        b.allowAnonymous = allowAnonymous;
+        b.require2fa = require2fa;
+        b.bcryptCost = bcryptCost;
+        b.messagesPerMinute = messagesPerMinute;
+        b.loginAttemptsPerFiveMinutes = loginAttemptsPerFiveMinutes;
+        b.connectionsPerIp = connectionsPerIp;
+        b.alertWebhookUrl = alertWebhookUrl;
+        b.adminUser = adminUser;
+        b.adminPass = adminPass;
+        b.adminPassHash = adminPassHash;
+        b.adminSessionTtlMs = adminSessionTtlMs;
+        b.shutdownTimeoutMs = shutdownTimeoutMs;
+        b.uploads = uploads;
+        b.debug = debug;
+        b.telegram = telegram;
+        b.gate = gate;
+        return b;
+    }
+
+    /** Mutable holder of every component; {@link #build()} makes the record. */
+    public static final class Builder {
+        private String host;
+        private int port;
+        private Path dbPath;
+        private Path uploadsDir;
+        private List<String> allowedOrigins;
+        private long pingIntervalMs;
+        private long pingTimeoutMs;
+        private int messageMaxChars;
+        private int historyOnJoin;
+        private int maxFrameBytes;
+        private int commitBatchMax;
+        private int writeQueueMax;
+        private String sqliteSynchronous;
+        private int blockingThreads;
+        private int httpBodyMaxBytes;
+        private long sessionTtlMs;
+        private boolean sessionCookieSecure;
+        private boolean allowAnonymous;
+        private boolean require2fa;
+        private int bcryptCost;
+        private int messagesPerMinute;
+        private int loginAttemptsPerFiveMinutes;
+        private int connectionsPerIp;
+        private String alertWebhookUrl;
+        private String adminUser;
+        private String adminPass;
+        private String adminPassHash;
+        private long adminSessionTtlMs;
+        private long shutdownTimeoutMs;
+        private UploadSettings uploads;
+        private boolean debug;
+        private TelegramSettings telegram;
+        private GateSettings gate;
+
+        private Builder() {
+        }
+
+        public Builder host(String value) {
+            this.host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        public Builder dbPath(Path value) {
+            this.dbPath = value;
+            return this;
+        }
+
+        public Builder uploadsDir(Path value) {
+            this.uploadsDir = value;
+            return this;
+        }
+
+        public Builder allowedOrigins(List<String> value) {
+            this.allowedOrigins = value;
+            return this;
+        }
+
+        public Builder pingIntervalMs(long value) {
+            this.pingIntervalMs = value;
+            return this;
+        }
+
+        public Builder pingTimeoutMs(long value) {
+            this.pingTimeoutMs = value;
+            return this;
+        }
+
+        public Builder messageMaxChars(int value) {
+            this.messageMaxChars = value;
+            return this;
+        }
+
+        public Builder historyOnJoin(int value) {
+            this.historyOnJoin = value;
+            return this;
+        }
+
+        public Builder maxFrameBytes(int value) {
+            this.maxFrameBytes = value;
+            return this;
+        }
+
+        public Builder commitBatchMax(int value) {
+            this.commitBatchMax = value;
+            return this;
+        }
+
+        public Builder writeQueueMax(int value) {
+            this.writeQueueMax = value;
+            return this;
+        }
+
+        public Builder sqliteSynchronous(String value) {
+            this.sqliteSynchronous = value;
+            return this;
+        }
+
+        public Builder blockingThreads(int value) {
+            this.blockingThreads = value;
+            return this;
+        }
+
+        public Builder httpBodyMaxBytes(int value) {
+            this.httpBodyMaxBytes = value;
+            return this;
+        }
+
+        public Builder sessionTtlMs(long value) {
+            this.sessionTtlMs = value;
+            return this;
+        }
+
+        public Builder sessionCookieSecure(boolean value) {
+            this.sessionCookieSecure = value;
+            return this;
+        }
+
+        public Builder allowAnonymous(boolean value) {
+            this.allowAnonymous = value;
+            return this;
+        }
+
+        public Builder require2fa(boolean value) {
+            this.require2fa = value;
+            return this;
+        }
+
+        public Builder bcryptCost(int value) {
+            this.bcryptCost = value;
+            return this;
+        }
+
+        public Builder messagesPerMinute(int value) {
+            this.messagesPerMinute = value;
+            return this;
+        }
+
+        public Builder loginAttemptsPerFiveMinutes(int value) {
+            this.loginAttemptsPerFiveMinutes = value;
+            return this;
+        }
+
+        public Builder connectionsPerIp(int value) {
+            this.connectionsPerIp = value;
+            return this;
+        }
+
+        public Builder alertWebhookUrl(String value) {
+            this.alertWebhookUrl = value;
+            return this;
+        }
+
+        public Builder adminUser(String value) {
+            this.adminUser = value;
+            return this;
+        }
+
+        public Builder adminPass(String value) {
+            this.adminPass = value;
+            return this;
+        }
+
+        public Builder adminPassHash(String value) {
+            this.adminPassHash = value;
+            return this;
+        }
+
+        public Builder adminSessionTtlMs(long value) {
+            this.adminSessionTtlMs = value;
+            return this;
+        }
+
+        public Builder shutdownTimeoutMs(long value) {
+            this.shutdownTimeoutMs = value;
+            return this;
+        }
+
+        public Builder uploads(UploadSettings value) {
+            this.uploads = value;
+            return this;
+        }
+
+        public Builder debug(boolean value) {
+            this.debug = value;
+            return this;
+        }
+
+        public Builder telegram(TelegramSettings value) {
+            this.telegram = value;
+            return this;
+        }
+
+        public Builder gate(GateSettings value) {
+            this.gate = value;
+            return this;
+        }
+
+        /** @return the config with the values set */
+        public ServerConfig build() {
+            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate);
+        }
     }
 }
