@@ -118,6 +118,7 @@ public final class ChatServer implements AutoCloseable {
         BlockService blocks = new BlockService(jdbi.onDemand(BlockDao.class), clock);
         RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin(), blocks,
                 jdbi.onDemand(ReactionDao.class));
+        writer.onCommit(dispatcher, rooms::broadcast); // fan-out in id order, then the ack
         RateLimiter limiter = new MemoryRateLimiter(clock);
         RoomAccess access = new RoomAccess(jdbi);
         MuteService mutes = new MuteService(jdbi.onDemand(MuteDao.class), clock);

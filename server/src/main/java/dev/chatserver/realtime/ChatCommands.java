@@ -182,7 +182,7 @@ public final class ChatCommands {
             throw ChatException.rateLimited(retry); // seed 001: 30 messages per minute per user
         }
         MessageRow row = new MessageRow(0, code, me.token(), me.publicToken(), me.username(), text, "chat", ctx.ip(), clock.millis());
-        return writer.submit(row).thenApplyAsync(rooms::broadcast, dispatcher);
+        return writer.submit(row).thenApply(MessagePayloads::message); // fanned out in commit order by the writer's listener
     }
 
     /** seed 001: {@code block_user|unblock_user {user_id}} (public token or account id). */
@@ -253,7 +253,7 @@ public final class ChatCommands {
         UploadRow up = uploads.share(fileId, me.token());
         MessageRow row = new MessageRow(0, code, me.token(), me.publicToken(), me.username(), up.name(), "file", ctx.ip(),
                 clock.millis(), new MessageRow.FileRef(up.id(), up.name(), up.size(), up.type()));
-        return writer.submit(row).thenApplyAsync(rooms::broadcast, dispatcher);
+        return writer.submit(row).thenApply(MessagePayloads::message); // fanned out in commit order by the writer's listener
     }
 
     private Map<String, Object> typing(SessionContext ctx, JsonNode p, boolean typing) {
