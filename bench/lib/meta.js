@@ -9,7 +9,7 @@ const sh = (c) => { try { return execSync(c, { cwd: root, stdio: ['ignore', 'pip
 const pkg = (p) => { try { return JSON.parse(fs.readFileSync(require.resolve(p + '/package.json', { paths: [__dirname + '/..'] }))).version; } catch { return null; } };
 console.log(JSON.stringify({
   started: new Date().toISOString(), quick: quick === '1', repeats: Number(repeats), budget_min: Number(budget),
-  git_commit: sh('git rev-parse --short HEAD'), git_dirty: sh('git status --porcelain') !== '',
+  git_commit: sh('git rev-parse --short HEAD'), git_dirty: sh("git status --porcelain -- . ':(exclude)bench/results'") !== '',
   cpu: (os.cpus()[0] || {}).model, cores: os.cpus().length, mem_gb: Math.round(os.totalmem() / 2 ** 30),
   kernel: os.release(), loadavg_at_start: os.loadavg().map((x) => Math.round(x * 100) / 100),
   java: sh('java -version 2>&1 | head -1'), node: process.version,
