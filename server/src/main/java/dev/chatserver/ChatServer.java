@@ -126,7 +126,7 @@ public final class ChatServer implements AutoCloseable {
         this.uploads = new UploadService(uploadDao, jdbi.onDemand(TokenDao.class), bans, access, limiter,
                 config.uploads(), config.uploadsDir(), clock);
         this.sweeper = new OrphanSweeper(uploadDao, uploads, config.uploads().orphanMs(), clock);
-        ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions, dispatcher,
+        ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions,
                 clock, config.messageMaxChars(), limiter, config.messagesPerMinute(), access, blocks, mutes, uploads);
         RichCommands rich = new RichCommands(rooms, sessions, writer, dispatcher, blocking, clock, config.messageMaxChars(),
                 limiter, config.messagesPerMinute(), access, blocks, identities, jdbi,

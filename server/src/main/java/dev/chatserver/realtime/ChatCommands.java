@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * The chat rules behind each {@link Command}: validate the payload, call the services, fan out through the
@@ -29,7 +28,6 @@ public final class ChatCommands {
     private final RoomRegistry rooms;
     private final MessageWriter writer;
     private final BanService bans;
-    private final Executor dispatcher;
     private final Clock clock;
     private final int messageMaxChars;
     private final SessionRegistry sessions;
@@ -42,7 +40,6 @@ public final class ChatCommands {
     private RichCommands rich;
 
     /**
-     * @param dispatcher one thread: committed messages are fanned out there, in commit order
      * @param messageMaxChars longest message, characters
      * @param limiter    message rate limit counters
      * @param messagesPerMinute messages per user per minute (seed 001: 30)
@@ -50,7 +47,7 @@ public final class ChatCommands {
      * @param uploads    file sharing ({@code file_share})
      */
     public ChatCommands(IdentityService identities, RoomService roomService, RoomRegistry rooms, MessageWriter writer,
-                        BanService bans, SessionRegistry sessions, Executor dispatcher, Clock clock,
+                        BanService bans, SessionRegistry sessions, Clock clock,
                         int messageMaxChars, dev.chatserver.security.RateLimiter limiter, int messagesPerMinute,
                         dev.chatserver.rooms.RoomAccess access, dev.chatserver.chat.BlockService blocks,
                         dev.chatserver.moderation.MuteService mutes, UploadService uploads) {
@@ -66,7 +63,6 @@ public final class ChatCommands {
         this.rooms = rooms;
         this.writer = writer;
         this.bans = bans;
-        this.dispatcher = dispatcher;
         this.clock = clock;
         this.messageMaxChars = messageMaxChars;
     }
