@@ -104,7 +104,8 @@ public final class ChatServer implements AutoCloseable {
     /** As {@link #ChatServer(ServerConfig)} with a clock for tests. */
     public ChatServer(ServerConfig config, Clock clock) {
         this.config = config;
-        this.database = new Database(config.dbPath(), config.sqliteSynchronous(), Math.max(2, config.blockingThreads()));
+        this.database = Database.open(config.database().url(), config.database().user(), config.database().password(),
+                config.dbPath(), config.sqliteSynchronous(), config.database().poolSizeFor(config.blockingThreads()));
         var jdbi = database.jdbi();
         this.writer = new MessageWriter(jdbi, config.commitBatchMax(), config.writeQueueMax());
         this.blocking = new ThreadPoolExecutor(config.blockingThreads(), config.blockingThreads(), 60, TimeUnit.SECONDS,
@@ -161,7 +162,7 @@ public final class ChatServer implements AutoCloseable {
         RequestAuth requestAuth = new RequestAuth(loginSessions, accounts);
         CsrfGuard csrf = new CsrfGuard(origins);
         new HistoryRoutes(messages, access, requestAuth).register(router);
-        new SearchRoutes(jdbi, requestAuth).register(router);
+        new SearchRoutes(new dev.chatserver.store.MessageSearch(jdbi), requestAuth).register(router);
         TotpGate gate = new TotpGate(config.gate().enabled(), config.gate().secret(), config.gate().user(),
                 config.gate().issuer(), jdbi, new TotpService(clock), limiter, security, clock);
         GateRoutes gateRoutes = new GateRoutes(gate, csrf, files, config.sessionCookieSecure());

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.chatserver.store.MessageSearch;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
@@ -17,7 +18,7 @@ import org.jdbi.v3.core.statement.Query;
  * The admin message log (seed 000 "full logs with pagination + filtering"): every message, newest first,
  * filtered by IP, token (secret or public), room, date range and text, all combinable. Text of three or more
  * characters is searched in the FTS5 trigram index {@code messages_fts} (substrings, any script); shorter text
- * falls back to {@code LIKE}. The secret token is never returned, only the public one. Blocking (database).
+ * falls back to {@code LIKE}; on PostgreSQL {@code ILIKE} on the {@code pg_trgm} index ({@link MessageSearch}). The secret token is never returned, only the public one. Blocking (database).
  */
 public final class LogQuery {
     /** Largest page, rows. */
@@ -25,9 +26,12 @@ public final class LogQuery {
     /** Most rows of one export. */
     public static final int MAX_EXPORT = 100_000;
     private final Jdbi jdbi;
+    private final MessageSearch search;
 
+    /** @param jdbi the database; its dialect picks the text search ({@link MessageSearch}) */
     public LogQuery(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.search = new MessageSearch(jdbi);
     }
 
     /**
@@ -102,13 +106,7 @@ public final class LogQuery {
             args.put("to", f.to());
         }
         if (f.q() != null) {
-            if (f.q().codePointCount(0, f.q().length()) >= 3) {
-                sql.append(" AND m.id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH :q)");
-                args.put("q", "\"" + f.q().replace("\"", "\"\"") + "\"");
-            } else {
-                sql.append(" AND m.text LIKE :like ESCAPE '\\'");
-                args.put("like", "%" + f.q().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
-            }
+            sql.append(search.containsCondition(f.q(), args));
         }
         sql.append(" ORDER BY m.id DESC LIMIT :limit OFFSET :offset");
         args.put("limit", limit);

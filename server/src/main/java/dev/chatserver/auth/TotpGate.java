@@ -127,7 +127,8 @@ public final class TotpGate {
             if (step.getAsLong() <= last) {
                 return false;
             }
-            h.createUpdate("INSERT OR REPLACE INTO settings (key, value) VALUES ('totp_gate_last_step', :v)")
+            h.createUpdate("INSERT INTO settings (key, value) VALUES ('totp_gate_last_step', :v) "
+                    + "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                     .bind("v", String.valueOf(step.getAsLong())).execute();
             return true;
         });
@@ -145,7 +146,7 @@ public final class TotpGate {
         jdbi.useHandle(h -> {
             h.createUpdate("INSERT INTO gate_passes (id_hash, ip, created_at, expires_at) VALUES (:h, :ip, :now, :exp)")
                     .bind("h", hash).bind("ip", ip).bind("now", now).bind("exp", now + PASS_TTL_MS).execute();
-            h.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('totp_gate_setup_done', '1')");
+            h.execute("INSERT INTO settings (key, value) VALUES ('totp_gate_setup_done', '1') ON CONFLICT DO NOTHING");
         });
         passes.put(hash, now + PASS_TTL_MS);
         return raw;
@@ -157,7 +158,7 @@ public final class TotpGate {
     }
 
     private void put(String key, String value) {
-        jdbi.useHandle(h -> h.createUpdate("INSERT OR REPLACE INTO settings (key, value) VALUES (:k, :v)")
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO settings (key, value) VALUES (:k, :v) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind("k", key).bind("v", value).execute());
     }
 }

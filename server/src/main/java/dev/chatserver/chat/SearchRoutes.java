@@ -12,29 +12,28 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Jdbi;
+import dev.chatserver.store.MessageSearch;
 
 /**
  * {@code GET /api/search_messages?q=&room=&limit=} (seed 001): full-text search over the rooms the requester
- * may read (public rooms, and members-only rooms and conversations they belong to), using the SQLite FTS5
- * {@code trigram} index {@code messages_fts}, so a part of a word matches, in any script (a part of a Persian
- * word finds the message). Ranked by bm25; each hit carries the text split into {@code parts} of
- * {@code {text, match}} so clients highlight without parsing markup. Queries shorter than 3 characters
- * (below a trigram) fall back to a substring scan, newest first.
+ * may read (public rooms, and members-only rooms and conversations they belong to), through {@link MessageSearch}:
+ * the SQLite FTS5 {@code trigram} index, or on PostgreSQL the {@code pg_trgm} index, so a part of a word matches, in
+ * any script (a part of a Persian word finds the message). Ranked by bm25 (PostgreSQL: word similarity); each hit carries the text split into {@code parts} of
+ * {@code {text, match}} so clients highlight without parsing markup. On SQLite, queries shorter than 3
+ * characters (below a trigram) fall back to a substring scan, newest first.
  */
 public final class SearchRoutes {
     /** Most hits, rows. */
     public static final int MAX_LIMIT = 100;
-    private static final char OPEN = '\u0002';
-    private static final char CLOSE = '\u0003';
-    private static final String ACCESS = " AND (r.private = 0 OR EXISTS (SELECT 1 FROM room_members rm"
-            + " WHERE rm.room = r.code AND rm.token = :token)) AND m.deleted_at IS NULL ";
+    private static final char OPEN = MessageSearch.OPEN;
+    private static final char CLOSE = MessageSearch.CLOSE;
 
-    private final Jdbi jdbi;
+    private final MessageSearch search;
     private final RequestAuth auth;
 
-    public SearchRoutes(Jdbi jdbi, RequestAuth auth) {
-        this.jdbi = jdbi;
+    /** @param search the message text search of the database in use (SQLite FTS5 or PostgreSQL pg_trgm) */
+    public SearchRoutes(MessageSearch search, RequestAuth auth) {
+        this.search = search;
         this.auth = auth;
     }
 
@@ -68,39 +67,19 @@ public final class SearchRoutes {
             throw ChatException.badRequest("limit must be 1.." + MAX_LIMIT);
         }
         String token = auth.token(req);
-        String roomFilter = room == null ? "" : " AND m.room = :room ";
-        boolean fts = q.codePointCount(0, q.length()) >= 3;
-        String sql = fts
-                ? "SELECT m.id, m.room, m.username, t.public_token, m.created_at, m.text, "
-                  + "highlight(messages_fts, 0, char(2), char(3)) AS marked FROM messages_fts "
-                  + "JOIN messages m ON m.id = messages_fts.rowid JOIN rooms r ON r.code = m.room "
-                  + "LEFT JOIN tokens t ON t.token = m.token WHERE messages_fts MATCH :q" + ACCESS + roomFilter
-                  + "ORDER BY bm25(messages_fts), m.id DESC LIMIT :limit"
-                : "SELECT m.id, m.room, m.username, t.public_token, m.created_at, m.text, NULL AS marked FROM messages m "
-                  + "JOIN rooms r ON r.code = m.room LEFT JOIN tokens t ON t.token = m.token "
-                  + "WHERE instr(m.text, :q) > 0" + ACCESS + roomFilter + "ORDER BY m.id DESC LIMIT :limit";
-        String query = fts ? "\"" + q.replace("\"", "\"\"") + "\"" : q;
-        String finalRoom = room;
         String plain = q;
-        List<Map<String, Object>> results = jdbi.withHandle(h -> {
-            var stmt = h.createQuery(sql).bind("q", query).bind("token", token).bind("limit", limit);
-            if (finalRoom != null) {
-                stmt.bind("room", finalRoom);
-            }
-            return stmt.map((rs, ctx) -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", rs.getLong("id"));
-                m.put("room", rs.getString("room"));
-                m.put("username", rs.getString("username"));
-                m.put("user_id", rs.getString("public_token"));
-                m.put("created_at", rs.getLong("created_at"));
-                String text = rs.getString("text");
-                m.put("text", text);
-                String marked = rs.getString("marked");
-                m.put("parts", marked != null ? parts(marked) : partsByScan(text, plain));
-                return m;
-            }).list();
-        });
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (MessageSearch.Hit hit : search.search(q, token, room, limit)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", hit.id());
+            m.put("room", hit.room());
+            m.put("username", hit.username());
+            m.put("user_id", hit.publicToken());
+            m.put("created_at", hit.createdAt());
+            m.put("text", hit.text());
+            m.put("parts", hit.marked() != null ? parts(hit.marked()) : partsByScan(hit.text(), plain));
+            results.add(m);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("q", q);
         body.put("room", room);

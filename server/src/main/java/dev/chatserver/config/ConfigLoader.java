@@ -60,7 +60,7 @@ public final class ConfigLoader {
             "adminSessionTtlMs", "shutdownTimeoutMs", "debug", "telegramBotToken", "telegramChatId", "telegramApiBase", "serverUrl", "totpGate", "totpSecret", "totpUser", "totpIssuer",
 
             "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
-            "uploadOrphanMs");
+            "uploadOrphanMs", "databaseUrl", "databaseUser", "databasePassword", "databasePoolSize");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -206,7 +206,18 @@ public final class ConfigLoader {
                 uploads,
                 bool(get, "debug"),
                 new TelegramSettings(get.apply("telegramBotToken"), get.apply("telegramChatId"), url(get, "telegramApiBase")),
-                gate(get));
+                gate(get),
+                database(get));
+    }
+
+    private static DatabaseSettings database(Function<String, String> get) {
+        String url = get.apply("databaseUrl");
+        if (!url.isEmpty() && !url.startsWith("jdbc:postgresql://")) {
+            throw new ConfigException("databaseUrl (CHAT_DATABASE_URL) must be empty (SQLite) or jdbc:postgresql://host:port/db, got '"
+                    + url + "'");
+        }
+        return new DatabaseSettings(url, get.apply("databaseUser"), get.apply("databasePassword"),
+                intIn(get, "databasePoolSize", 0, 1000));
     }
 
     private static GateSettings gate(Function<String, String> get) {

@@ -196,9 +196,14 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
                 } catch (ChatException e) {
                     r = HttpResponses.error(e);
                 } catch (Exception e) {
-                    log.error("{} {} failed", req.method(), q.path(), e);
-                    r = wantsHtml(req) ? page(HttpResponseStatus.INTERNAL_SERVER_ERROR, "500.html", "Something went wrong")
-                            : HttpResponses.error(new ChatException("internal_error", "internal error; it has been logged", 500));
+                    if (dev.chatserver.store.Database.isUnavailable(e)) { // e.g. PostgreSQL down: 503, no stack trace
+                        log.warn("{} {} refused, database unavailable: {}", req.method(), q.path(), e.toString());
+                        r = HttpResponses.error(new ChatException("unavailable", "the database is unreachable; retry shortly", 503));
+                    } else {
+                        log.error("{} {} failed", req.method(), q.path(), e);
+                        r = wantsHtml(req) ? page(HttpResponseStatus.INTERNAL_SERVER_ERROR, "500.html", "Something went wrong")
+                                : HttpResponses.error(new ChatException("internal_error", "internal error; it has been logged", 500));
+                    }
                 }
                 if (head) {
                     r.content().clear();

@@ -507,6 +507,9 @@ public final class SocketGateway implements AutoCloseable {
         ChatException ce;
         if (err instanceof ChatException c) {
             ce = c;
+        } else if (dev.chatserver.store.Database.isUnavailable(err)) { // e.g. PostgreSQL down: say so, no stack trace
+            log.warn("event '{}' refused, database unavailable: {}", alias, err.toString());
+            ce = new ChatException("unavailable", "the database is unreachable; retry shortly", 503);
         } else {
             log.error("event '{}' failed for {}", alias, ctx.sessionId(), err);
             ce = new ChatException("internal_error", "something went wrong; it has been logged", 500);

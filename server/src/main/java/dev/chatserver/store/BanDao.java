@@ -28,8 +28,10 @@ public interface BanDao {
     }
 
     /** Bans (or re-bans with the new reason and expiry) a value. */
-    @SqlUpdate("INSERT OR REPLACE INTO bans (kind, value, reason, banned_by, created_at, expires_at) "
-            + "VALUES (:kind, :value, :reason, :by, :now, :expires)")
+    @SqlUpdate("INSERT INTO bans (kind, value, reason, banned_by, created_at, expires_at) "
+            + "VALUES (:kind, :value, :reason, :by, :now, :expires) ON CONFLICT (kind, value) DO UPDATE SET "
+            + "reason = excluded.reason, banned_by = excluded.banned_by, created_at = excluded.created_at, "
+            + "expires_at = excluded.expires_at")
     void ban(@Bind("kind") String kind, @Bind("value") String value, @Bind("reason") String reason,
              @Bind("by") String by, @Bind("now") long now, @Bind("expires") Long expiresAt);
 

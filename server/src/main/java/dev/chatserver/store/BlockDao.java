@@ -7,7 +7,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** User blocks (table {@code blocks}, seed 001). */
 public interface BlockDao {
-    @SqlUpdate("INSERT OR IGNORE INTO blocks (blocker_token, blocked_token, created_at) VALUES (:blocker, :blocked, :now)")
+    @SqlUpdate("INSERT INTO blocks (blocker_token, blocked_token, created_at) VALUES (:blocker, :blocked, :now) ON CONFLICT DO NOTHING")
     int block(@Bind("blocker") String blocker, @Bind("blocked") String blocked, @Bind("now") long now);
 
     @SqlUpdate("DELETE FROM blocks WHERE blocker_token = :blocker AND blocked_token = :blocked")

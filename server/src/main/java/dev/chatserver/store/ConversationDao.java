@@ -22,15 +22,15 @@ public interface ConversationDao {
             JOIN room_members o ON o.room = me.room AND o.token <> me.token
             JOIN tokens ot ON ot.token = o.token
             WHERE me.token = :token AND me.room LIKE 'dm:%'
-            ORDER BY last_id DESC LIMIT 200""")
+            ORDER BY last_id DESC NULLS LAST LIMIT 200""")
     List<Conversation> of(@Bind("token") String token);
 
     /** The most recently seen identity with this name: an account's name first, else a chosen anonymous name. */
     @SqlQuery("""
             SELECT token FROM (
-              SELECT u.token AS token, 0 AS rank, 0 AS seen FROM users u WHERE u.username = :name COLLATE NOCASE
+              SELECT u.token AS token, 0 AS rank, 0 AS seen FROM users u WHERE lower(u.username) = lower(:name)
               UNION ALL
-              SELECT t.token, 1, t.last_seen FROM tokens t WHERE t.named = 1 AND t.username = :name COLLATE NOCASE)
+              SELECT t.token, 1, t.last_seen FROM tokens t WHERE t.named = 1 AND lower(t.username) = lower(:name)) AS named
             ORDER BY rank, seen DESC LIMIT 1""")
     Optional<String> tokenOfName(@Bind("name") String name);
 

@@ -9,16 +9,33 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 /**
- * The SQLite database: a HikariCP pool over sqlite-jdbc (WAL, {@code foreign_keys=ON}, {@code busy_timeout}),
- * a {@link Jdbi} with the SqlObject plugin, and the schema from {@code schema.sql} applied at open.
- * Only this package knows it is SQLite.
+ * The database: a HikariCP pool, a {@link Jdbi} with the SqlObject plugin, and the schema applied at open.
+ * Two engines behind the same DAOs ({@link Dialect}):
+ * <ul>
+ *   <li>SQLite (the default, embedded): sqlite-jdbc with WAL, {@code foreign_keys=ON}, {@code busy_timeout};
+ *       schema {@code schema.sql}, version in {@code PRAGMA user_version}.</li>
+ *   <li>PostgreSQL ({@code CHAT_DATABASE_URL=jdbc:postgresql://...}, issue #11): pgjdbc; schema
+ *       {@code schema-postgres.sql} (same tables, columns and indexes; {@code pg_trgm} and {@code citext}
+ *       extensions), version in the {@code schema_version} table. Booleans are bound as 0/1, as the columns are
+ *       integers in both schemas.</li>
+ * </ul>
+ * Only this package knows which engine it is; SQL that differs between them lives here ({@link MessageSearch},
+ * {@link MessageWriter}'s id allocation).
  */
 public final class Database implements AutoCloseable {
+    /** Jdbi attribute holding the {@link Dialect} name, so code given only a {@link Jdbi} can tell. */
+    static final String DIALECT_ATTRIBUTE = "chatDialect";
+    /** Longest wait for a pooled PostgreSQL connection before a request fails as {@code unavailable}, ms. */
+    public static final long POSTGRES_CONNECTION_TIMEOUT_MS = 3_000;
+
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final String description;
 
     /**
      * Opens (creating if needed) the database file and applies the schema.
@@ -50,20 +67,132 @@ public final class Database implements AutoCloseable {
         hc.setPoolName("sqlite");
         hc.setConnectionTimeout(30_000);
         this.dataSource = new HikariDataSource(hc);
+        this.dialect = Dialect.SQLITE;
+        this.description = file.toAbsolutePath().toString();
         this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        jdbi.define(DIALECT_ATTRIBUTE, dialect.name());
         applySchema();
     }
 
-    private void applySchema() {
-        String sql;
-        try (InputStream in = Database.class.getResourceAsStream("/schema.sql")) {
-            if (in == null) {
-                throw new IllegalStateException("schema.sql is missing from the classpath");
-            }
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read schema.sql", e);
+    private Database(HikariDataSource dataSource, String description) {
+        this.dataSource = dataSource;
+        this.dialect = Dialect.POSTGRES;
+        this.description = description;
+        this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        jdbi.define(DIALECT_ATTRIBUTE, dialect.name());
+        jdbi.registerArgument(new IntegerBooleans());
+        try {
+            applyPostgresSchema();
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
         }
+    }
+
+    /**
+     * Opens the database the settings name: PostgreSQL when {@code databaseUrl} is set, else the SQLite file.
+     *
+     * @param databaseUrl empty for SQLite, else {@code jdbc:postgresql://host:port/db}
+     * @param user        PostgreSQL user (empty: the driver's default, or the URL's {@code user=})
+     * @param password    PostgreSQL password (empty: none)
+     * @param file        SQLite file (ignored for PostgreSQL)
+     * @param synchronous SQLite {@code FULL} or {@code NORMAL} (ignored for PostgreSQL)
+     * @param poolSize    connections in the pool
+     * @throws IllegalStateException if the database cannot be reached or the schema fails
+     */
+    public static Database open(String databaseUrl, String user, String password, Path file, String synchronous,
+                                int poolSize) {
+        return databaseUrl == null || databaseUrl.isEmpty()
+                ? new Database(file, synchronous, poolSize)
+                : postgres(databaseUrl, user, password, poolSize);
+    }
+
+    /**
+     * Opens a PostgreSQL database and applies {@code schema-postgres.sql} (idempotent; under an advisory lock, so
+     * several nodes may start at once). Pool: {@code poolSize} connections, a connection is waited for at most
+     * {@value #POSTGRES_CONNECTION_TIMEOUT_MS} ms (then the caller gets {@code unavailable}); Hikari reconnects by
+     * itself once the server answers again.
+     *
+     * @param url      {@code jdbc:postgresql://host:port/db[?...]}
+     * @param user     user, or empty
+     * @param password password, or empty
+     * @param poolSize connections, at least 2 (the message writer holds one while it commits)
+     * @throws IllegalStateException when the server cannot be reached (one line naming the URL) or the schema fails
+     */
+    public static Database postgres(String url, String user, String password, int poolSize) {
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("databaseUrl must start with jdbc:postgresql:, got '" + url + "'");
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        if (user != null && !user.isEmpty()) {
+            hc.setUsername(user);
+        }
+        if (password != null && !password.isEmpty()) {
+            hc.setPassword(password);
+        }
+        Properties pg = new Properties();
+        pg.setProperty("connectTimeout", "5");        // seconds, TCP connect
+        pg.setProperty("socketTimeout", "60");        // seconds, a query that long means the server is gone
+        pg.setProperty("tcpKeepAlive", "true");
+        pg.setProperty("ApplicationName", "chat-server");
+        hc.setDataSourceProperties(pg);
+        hc.setMaximumPoolSize(Math.max(2, poolSize));
+        hc.setMinimumIdle(1);
+        hc.setPoolName("postgres");
+        hc.setConnectionTimeout(POSTGRES_CONNECTION_TIMEOUT_MS);
+        hc.setValidationTimeout(1_000);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot connect to PostgreSQL at " + url + ": " + rootMessage(e), e);
+        }
+        return new Database(ds, url);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /** The schema version both schema files record (SQLite {@code user_version}, PostgreSQL {@code schema_version}). */
+    public static final int SCHEMA_VERSION = 2;
+
+    private void applyPostgresSchema() {
+        String sql = resource("/schema-postgres.sql");
+        jdbi.useTransaction(h -> {
+            h.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")"); // nodes starting together take turns
+            for (String statement : statements(sql)) {
+                h.execute(statement);
+            }
+            int version = h.createQuery("SELECT version FROM schema_version WHERE id = 1").mapTo(Integer.class).one();
+            if (version > SCHEMA_VERSION) {
+                throw new IllegalStateException("the PostgreSQL schema is version " + version + ", newer than this build ("
+                        + SCHEMA_VERSION + "); run a newer chat-server");
+            }
+        });
+    }
+
+    /** Advisory lock key of the schema migration (any constant other code does not use). */
+    private static final long SCHEMA_LOCK = 0x63686174L; // "chat"
+
+    private static String resource(String name) {
+        try (InputStream in = Database.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name.substring(1) + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + name.substring(1), e);
+        }
+    }
+
+    private void applySchema() {
+        String sql = resource("/schema.sql");
         jdbi.useHandle(h -> {
             upgrade(h);
             boolean ftsExisted = h.createQuery("SELECT count(*) FROM sqlite_master WHERE name = 'messages_fts'")
@@ -156,9 +285,54 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
-    /** Runs {@code PRAGMA integrity_check}; @return "ok" when the file is sound */
+    /** Which engine this is. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** The dialect of a {@link Jdbi} made by this class (SQLite for any other). */
+    static Dialect dialectOf(Jdbi jdbi) {
+        Object d = jdbi.getConfig(SqlStatements.class).getAttribute(DIALECT_ATTRIBUTE);
+        return Dialect.POSTGRES.name().equals(d) ? Dialect.POSTGRES : Dialect.SQLITE;
+    }
+
+    /** The SQLite file's absolute path, or the PostgreSQL URL (for log lines; never a password). */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * SQLite: runs {@code PRAGMA integrity_check}. PostgreSQL checks its own pages (checksums, WAL); there this
+     * reads every message row once and answers "ok" when that succeeds.
+     *
+     * @return "ok" when the database is sound, else SQLite's report
+     */
     public String integrityCheck() {
+        if (dialect == Dialect.POSTGRES) {
+            jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM messages").mapTo(Long.class).one());
+            return "ok";
+        }
         return jdbi.withHandle(h -> h.createQuery("PRAGMA integrity_check").mapTo(String.class).one());
+    }
+
+    /**
+     * Whether a failure means the database cannot be reached now (connection refused or lost, pool timeout,
+     * server shutting down), as opposed to a refused statement. Such failures are reported as {@code unavailable}.
+     */
+    public static boolean isUnavailable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException
+                    || t instanceof java.sql.SQLNonTransientConnectionException
+                    || t instanceof java.sql.SQLRecoverableException
+                    || t instanceof java.net.ConnectException) {
+                return true;
+            }
+            if (t instanceof java.sql.SQLException se && se.getSQLState() != null
+                    && (se.getSQLState().startsWith("08") || se.getSQLState().startsWith("57P"))) {
+                return true; // connection exception class; admin/crash shutdown, cannot connect now
+            }
+        }
+        return false;
     }
 
     @Override

@@ -16,7 +16,7 @@ public interface MessageDao {
     String FROM = " FROM messages m LEFT JOIN tokens t ON t.token = m.token LEFT JOIN uploads u ON u.id = m.file_id ";
 
     /** The newest {@code limit} messages of a room, oldest first. */
-    @SqlQuery("SELECT * FROM (SELECT " + COLUMNS + FROM + "WHERE m.room = :room ORDER BY m.id DESC LIMIT :limit) ORDER BY id")
+    @SqlQuery("SELECT * FROM (SELECT " + COLUMNS + FROM + "WHERE m.room = :room ORDER BY m.id DESC LIMIT :limit) AS w ORDER BY id")
     List<MessageRow> latest(@Bind("room") String room, @Bind("limit") int limit);
 
     /** Messages of a room with id &gt; {@code afterId}, oldest first, at most {@code limit} (reconnect replay). */
@@ -24,7 +24,7 @@ public interface MessageDao {
     List<MessageRow> after(@Bind("room") String room, @Bind("afterId") long afterId, @Bind("limit") int limit);
 
     /** The {@code limit} messages of a room just before id {@code beforeId}, oldest first (paging back). */
-    @SqlQuery("SELECT * FROM (SELECT " + COLUMNS + FROM + "WHERE m.room = :room AND m.id < :beforeId ORDER BY m.id DESC LIMIT :limit) ORDER BY id")
+    @SqlQuery("SELECT * FROM (SELECT " + COLUMNS + FROM + "WHERE m.room = :room AND m.id < :beforeId ORDER BY m.id DESC LIMIT :limit) AS w ORDER BY id")
     List<MessageRow> before(@Bind("room") String room, @Bind("beforeId") long beforeId, @Bind("limit") int limit);
 
     @SqlQuery("SELECT coalesce(max(id), 0) FROM messages")

@@ -17,7 +17,12 @@ import org.slf4j.LoggerFactory;
  * The single writer of {@code messages}: a queue drained by one thread that inserts up to
  * {@code batchMax} messages per transaction (group commit) and completes each message's future only after
  * its transaction committed ("acked means stored"). Ids are assigned here, ascending, so every room's
- * messages are committed and completed in id order.
+ * messages are committed and completed in id order. On PostgreSQL, where several nodes write the same table,
+ * each transaction first takes an advisory lock and reads the highest id, so ids stay unique and ascending in
+ * commit order across nodes (a reader that saw id n never later finds a new message below n).
+ *
+ * <p>When the database cannot be reached ({@link Database#isUnavailable}), the whole batch is refused with
+ * {@code unavailable} (503) at once, never acked; the next batch tries again, so sending recovers by itself.
  *
  * <p>Futures complete on the writer thread in id order; callers that fan out should hop to one
  * ordered executor.
@@ -36,6 +41,10 @@ public final class MessageWriter implements AutoCloseable {
     private volatile java.util.function.Consumer<MessageRow> commitListener;
     private volatile java.util.function.LongConsumer commitObserver = nanos -> { };
     private long nextId;
+    /** PostgreSQL: other nodes insert too, so ids are read under a lock in each transaction. */
+    private final boolean shared;
+    /** Advisory lock key of message id allocation on PostgreSQL ("msgs"). */
+    private static final long ID_LOCK = 0x6d736773L;
 
     private record Pending(MessageRow row, CompletableFuture<MessageRow> done) {
     }
@@ -49,6 +58,7 @@ public final class MessageWriter implements AutoCloseable {
         this.jdbi = jdbi;
         this.batchMax = batchMax;
         this.queue = new ArrayBlockingQueue<>(queueMax);
+        this.shared = Database.dialectOf(jdbi) == Dialect.POSTGRES;
         this.nextId = jdbi.onDemand(MessageDao.class).maxId() + 1;
         this.thread = new Thread(this::run, "message-writer");
         this.thread.setDaemon(true);
@@ -59,7 +69,8 @@ public final class MessageWriter implements AutoCloseable {
      * Queues a message for the next commit. The row's id is ignored and assigned here.
      *
      * @return a future completed with the stored row (with its id) after commit, or failed with a
-     *     {@link ChatException} ({@code server_busy} when the queue is full, {@code store_failed} on a database error)
+     *     {@link ChatException} ({@code server_busy} when the queue is full, {@code store_failed} on a database error,
+     *     {@code unavailable} when the database cannot be reached)
      */
     public CompletableFuture<MessageRow> submit(MessageRow row) {
         CompletableFuture<MessageRow> done = new CompletableFuture<>();
@@ -133,18 +144,27 @@ public final class MessageWriter implements AutoCloseable {
         }
     }
 
-    /** @return true when committed; on failure the futures are failed with {@code store_failed} */
+    /**
+     * @return true when committed, or when the database is unreachable (every future then failed with
+     *     {@code unavailable}); false on another failure (a batch of one then failed with {@code store_failed})
+     */
     private boolean insert(List<Pending> batch) {
         List<MessageRow> stored = new ArrayList<>(batch.size());
-        long id = nextId;
-        for (Pending p : batch) {
-            MessageRow r = p.row();
-            stored.add(new MessageRow(id++, r.room(), r.token(), r.publicToken(), r.username(), r.text(), r.kind(),
-                    r.senderIp(), r.createdAt(), r.file()));
-        }
         long started = System.nanoTime();
         try {
             jdbi.useTransaction(h -> {
+                long first = nextId;
+                if (shared) {
+                    h.execute("SELECT pg_advisory_xact_lock(" + ID_LOCK + ")");
+                    first = h.createQuery("SELECT coalesce(max(id), 0) + 1 FROM messages").mapTo(Long.class).one();
+                }
+                stored.clear();
+                long id = first;
+                for (Pending p : batch) {
+                    MessageRow r = p.row();
+                    stored.add(new MessageRow(id++, r.room(), r.token(), r.publicToken(), r.username(), r.text(), r.kind(),
+                            r.senderIp(), r.createdAt(), r.file()));
+                }
                 PreparedBatch pb = h.prepareBatch("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
                         + "VALUES (:id, :room, :token, :username, :text, :kind, :senderIp, :createdAt, :fileId)");
                 for (MessageRow r : stored) {
@@ -153,6 +173,15 @@ public final class MessageWriter implements AutoCloseable {
                 pb.execute();
             });
         } catch (RuntimeException e) {
+            if (Database.isUnavailable(e)) {
+                log.warn("database unavailable, {} message(s) refused: {}", batch.size(), e.toString());
+                ChatException refused = new ChatException("unavailable",
+                        "the database is unreachable; the message was not stored, retry shortly", 503);
+                for (Pending p : batch) {
+                    p.done().completeExceptionally(refused);
+                }
+                return true;
+            }
             log.error("commit of {} message(s) failed: {}", batch.size(), e.toString());
             try {
                 nextId = Math.max(nextId, jdbi.onDemand(MessageDao.class).maxId() + 1);
@@ -166,7 +195,7 @@ public final class MessageWriter implements AutoCloseable {
             return false;
         }
         commitObserver.accept(System.nanoTime() - started);
-        nextId = id;
+        nextId = stored.get(stored.size() - 1).id() + 1;
         commits.incrementAndGet();
         committedMessages.addAndGet(stored.size());
         java.util.function.Consumer<MessageRow> listener = commitListener;

@@ -13,7 +13,8 @@ public interface MuteDao {
     record MuteRow(String room, String token, long until, String reason, String mutedBy) {
     }
 
-    @SqlUpdate("INSERT OR REPLACE INTO mutes (room, token, until, reason, muted_by) VALUES (:room, :token, :until, :reason, :by)")
+    @SqlUpdate("INSERT INTO mutes (room, token, until, reason, muted_by) VALUES (:room, :token, :until, :reason, :by) "
+            + "ON CONFLICT (room, token) DO UPDATE SET until = excluded.until, reason = excluded.reason, muted_by = excluded.muted_by")
     void mute(@Bind("room") String room, @Bind("token") String token, @Bind("until") long until,
               @Bind("reason") String reason, @Bind("by") String by);
 

@@ -42,7 +42,8 @@ public interface PollDao {
     int voteOnce(@Bind("poll") long pollId, @Bind("token") String token, @Bind("option") int option, @Bind("now") long now);
 
     /** A multiple-choice vote. @return 1 when stored, 0 when the user had voted for this option already */
-    @SqlUpdate("INSERT OR IGNORE INTO poll_votes (poll_id, token, option_index, created_at) VALUES (:poll, :token, :option, :now)")
+    @SqlUpdate("INSERT INTO poll_votes (poll_id, token, option_index, created_at) VALUES (:poll, :token, :option, :now) "
+            + "ON CONFLICT DO NOTHING")
     int voteOption(@Bind("poll") long pollId, @Bind("token") String token, @Bind("option") int option, @Bind("now") long now);
 
     /** Votes per option as {@code "index count"}. */

@@ -10,7 +10,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(ReactionDao.Reaction.class)
 public interface ReactionDao {
     /** @return 1 when added, 0 when this user already reacted with this emoji */
-    @SqlUpdate("INSERT OR IGNORE INTO reactions (message_id, emoji, token, created_at) VALUES (:id, :emoji, :token, :now)")
+    @SqlUpdate("INSERT INTO reactions (message_id, emoji, token, created_at) VALUES (:id, :emoji, :token, :now) ON CONFLICT DO NOTHING")
     int add(@Bind("id") long messageId, @Bind("emoji") String emoji, @Bind("token") String token, @Bind("now") long now);
 
     /** @return 1 when removed, 0 when there was none */

@@ -12,7 +12,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface ReadMarkDao {
     /** Moves a mark forward only (a late, older receipt never moves it back). */
     @SqlUpdate("INSERT INTO read_marks (room, token, last_read_id, updated_at) VALUES (:room, :token, :id, :now) "
-            + "ON CONFLICT (room, token) DO UPDATE SET last_read_id = max(last_read_id, excluded.last_read_id), "
+            + "ON CONFLICT (room, token) DO UPDATE SET last_read_id = CASE WHEN excluded.last_read_id > read_marks.last_read_id "
+            + "THEN excluded.last_read_id ELSE read_marks.last_read_id END, "
             + "updated_at = excluded.updated_at")
     void mark(@Bind("room") String room, @Bind("token") String token, @Bind("id") long messageId, @Bind("now") long now);
 

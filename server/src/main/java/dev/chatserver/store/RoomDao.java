@@ -16,14 +16,16 @@ public interface RoomDao {
     Optional<RoomRow> find(@Bind("code") String code);
 
     /** Inserts unless the code exists. @return 1 when created, 0 when it already existed */
-    @SqlUpdate("INSERT OR IGNORE INTO rooms (code, name, host_token, created_at) VALUES (:code, :name, :hostToken, :createdAt)")
+    @SqlUpdate("INSERT INTO rooms (code, name, host_token, created_at) VALUES (:code, :name, :hostToken, :createdAt) "
+            + "ON CONFLICT DO NOTHING")
     int insertIfAbsent(@BindMethods RoomRow row);
 
     @SqlQuery("SELECT code, name, host_token, created_at FROM rooms ORDER BY created_at DESC LIMIT :limit")
     List<RoomRow> recent(@Bind("limit") int limit);
 
     /** Creates a members-only room (seed 003 account rooms). @return 1 when created, 0 when the code exists */
-    @SqlUpdate("INSERT OR IGNORE INTO rooms (code, name, host_token, created_at, private) VALUES (:code, :name, :hostToken, :createdAt, 1)")
+    @SqlUpdate("INSERT INTO rooms (code, name, host_token, created_at, private) VALUES (:code, :name, :hostToken, :createdAt, 1) "
+            + "ON CONFLICT DO NOTHING")
     int insertPrivate(@BindMethods RoomRow row);
 
     @SqlQuery("SELECT private FROM rooms WHERE code = :code")
@@ -33,7 +35,7 @@ public interface RoomDao {
     @SqlUpdate("DELETE FROM rooms WHERE code = :code")
     int delete(@Bind("code") String code);
 
-    @SqlUpdate("INSERT OR IGNORE INTO room_members (room, token, role, joined_at) VALUES (:room, :token, :role, :now)")
+    @SqlUpdate("INSERT INTO room_members (room, token, role, joined_at) VALUES (:room, :token, :role, :now) ON CONFLICT DO NOTHING")
     int addMember(@Bind("room") String room, @Bind("token") String token, @Bind("role") String role, @Bind("now") long now);
 
     @SqlUpdate("DELETE FROM room_members WHERE room = :room AND token = :token")

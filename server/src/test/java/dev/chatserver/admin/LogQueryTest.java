@@ -25,7 +25,7 @@ class LogQueryTest {
 
     @BeforeAll
     void seed(@TempDir Path dir) {
-        db = new Database(dir.resolve("logs.sqlite3"), "NORMAL", 2);
+        db = dev.chatserver.support.TestDatabases.open(dir);
         db.jdbi().useHandle(h -> {
             h.execute("INSERT INTO rooms (code, name, created_at) VALUES ('A', 'A', 0), ('B', 'B', 0)");
             h.execute("INSERT INTO tokens (token, public_token, username, created_at, last_seen) VALUES "

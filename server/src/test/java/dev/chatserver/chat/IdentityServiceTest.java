@@ -62,7 +62,7 @@ class IdentityServiceTest {
 
     @BeforeEach
     void open() {
-        db = new Database(dir.resolve("t.sqlite3"), "NORMAL", 2);
+        db = dev.chatserver.support.TestDatabases.open(dir);
         tokens = db.jdbi().onDemand(TokenDao.class);
         bans = new BanService(db.jdbi().onDemand(BanDao.class), clock);
         identities = new IdentityService(tokens, bans, clock);

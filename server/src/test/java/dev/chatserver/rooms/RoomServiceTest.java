@@ -34,7 +34,7 @@ class RoomServiceTest {
 
     @BeforeEach
     void open() {
-        db = new Database(dir.resolve("t.sqlite3"), "NORMAL", 2);
+        db = dev.chatserver.support.TestDatabases.open(dir);
         dao = db.jdbi().onDemand(RoomDao.class);
         rooms = new RoomService(dao, CLOCK);
     }

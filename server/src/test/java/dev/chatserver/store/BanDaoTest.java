@@ -20,7 +20,7 @@ class BanDaoTest {
 
     @BeforeEach
     void open() {
-        db = new Database(dir.resolve("t.sqlite3"), "NORMAL", 2);
+        db = dev.chatserver.support.TestDatabases.open(dir);
         bans = db.jdbi().onDemand(BanDao.class);
     }
 

@@ -23,7 +23,7 @@ class MessageDaoTest {
 
     @BeforeAll
     void fill(@TempDir Path dir) throws Exception {
-        db = new Database(dir.resolve("t.sqlite3"), "NORMAL", 2);
+        db = dev.chatserver.support.TestDatabases.open(dir);
         db.jdbi().onDemand(RoomDao.class).insertIfAbsent(new RoomRow("A", "A", null, 1L));
         db.jdbi().onDemand(RoomDao.class).insertIfAbsent(new RoomRow("B", "B", null, 1L));
         db.jdbi().onDemand(TokenDao.class).insert(new TokenRow("tok-a", "pub-a", "alice", true, null, 1L, 1L));

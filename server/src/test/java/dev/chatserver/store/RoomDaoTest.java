@@ -19,7 +19,7 @@ class RoomDaoTest {
 
     @BeforeEach
     void open() {
-        db = new Database(dir.resolve("t.sqlite3"), "NORMAL", 2);
+        db = dev.chatserver.support.TestDatabases.open(dir);
         rooms = db.jdbi().onDemand(RoomDao.class);
     }
 

@@ -20,7 +20,7 @@ class TokenDaoTest {
 
     @BeforeEach
     void open() {
-        db = new Database(dir.resolve("t.sqlite3"), "NORMAL", 2);
+        db = dev.chatserver.support.TestDatabases.open(dir);
         tokens = db.jdbi().onDemand(TokenDao.class);
     }
 

@@ -5,7 +5,10 @@ import dev.chatserver.config.ServerConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 
-/** A real server on a free loopback port with its SQLite file in a temp directory. */
+/**
+ * A real server on a free loopback port with its SQLite file in a temp directory; with
+ * {@code -Dtest.database=postgres} its own database on the test PostgreSQL instead ({@link TestDatabases}).
+ */
 public final class TestServer implements AutoCloseable {
     private final ServerConfig config;
     private final Clock clock;
@@ -13,7 +16,7 @@ public final class TestServer implements AutoCloseable {
     private int port;
 
     private TestServer(ServerConfig config, Clock clock) {
-        this.config = config;
+        this.config = TestDatabases.adapt(config); // -Dtest.database=postgres: a fresh PostgreSQL database
         this.clock = clock;
     }
 
@@ -30,7 +33,7 @@ public final class TestServer implements AutoCloseable {
     /** Starts a server with the given settings and clock (tests that move time). */
     public static TestServer start(ServerConfig config, Clock clock) {
         TestServer t = new TestServer(config, clock);
-        t.server = new ChatServer(config, clock);
+        t.server = new ChatServer(t.config, clock);
         t.port = t.server.start();
         return t;
     }
