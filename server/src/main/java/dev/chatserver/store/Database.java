@@ -136,6 +136,9 @@ public final class Database implements AutoCloseable {
         pg.setProperty("socketTimeout", "60");        // seconds, a query that long means the server is gone
         pg.setProperty("tcpKeepAlive", "true");
         pg.setProperty("ApplicationName", "chat-server");
+        // strings are sent untyped, so PostgreSQL types them from the column: users.username = :name compares as
+        // citext (case-insensitive, like SQLite's COLLATE NOCASE) instead of as text
+        pg.setProperty("stringtype", "unspecified");
         hc.setDataSourceProperties(pg);
         hc.setMaximumPoolSize(Math.max(2, poolSize));
         hc.setMinimumIdle(1);

@@ -3,6 +3,7 @@ package dev.chatserver.store;
 import java.lang.reflect.Type;
 import java.sql.Types;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.argument.ArgumentFactory;
 import org.jdbi.v3.core.config.ConfigRegistry;
@@ -12,16 +13,21 @@ import org.jdbi.v3.core.config.ConfigRegistry;
  * {@code multiple}) are integers in both schemas, so {@code WHERE named = 1} stays portable; PostgreSQL would
  * refuse a boolean parameter for an integer column. Reading needs nothing: pgjdbc's {@code getBoolean} reads 0/1.
  */
-final class IntegerBooleans implements ArgumentFactory {
+final class IntegerBooleans implements ArgumentFactory.Preparable {
+    private static final Argument NULL = (position, statement, ctx) -> statement.setNull(position, Types.INTEGER);
+    private static final Argument ONE = (position, statement, ctx) -> statement.setInt(position, 1);
+    private static final Argument ZERO = (position, statement, ctx) -> statement.setInt(position, 0);
+
     @Override
-    public Optional<Argument> build(Type type, Object value, ConfigRegistry config) {
+    public Optional<Function<Object, Argument>> prepare(Type type, ConfigRegistry config) {
         if (type != boolean.class && type != Boolean.class) {
             return Optional.empty();
         }
-        if (value == null) {
-            return Optional.of((position, statement, ctx) -> statement.setNull(position, Types.INTEGER));
-        }
-        int v = (Boolean) value ? 1 : 0;
-        return Optional.of((position, statement, ctx) -> statement.setInt(position, v));
+        return Optional.of(value -> value == null ? NULL : (Boolean) value ? ONE : ZERO);
+    }
+
+    @Override
+    public Optional<Argument> build(Type type, Object value, ConfigRegistry config) {
+        return prepare(type, config).map(f -> f.apply(value));
     }
 }
