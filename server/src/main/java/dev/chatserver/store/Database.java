@@ -151,7 +151,7 @@ public final class Database implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot connect to PostgreSQL at " + url + ": " + rootMessage(e), e);
         }
-        return new Database(ds, url);
+        return new Database(ds, url.replaceFirst("\\?.*", "")); // the query may hold a password
     }
 
     private static String rootMessage(Throwable e) {
