@@ -23,8 +23,9 @@ import java.util.TreeSet;
  * PostgreSQL database (issue #11), keeping ids. The PostgreSQL schema is created first ({@link Database#postgres});
  * the target must be empty (every table), else nothing is copied. The source is read in one read-only snapshot
  * (safe while a server still writes it, though messages written later are not copied: stop the server first);
- * the target is written in one transaction with batched inserts, so a failure leaves it empty. Afterwards the
- * identity sequences are moved past the copied ids and the rows of each table are counted on both sides.
+ * the target is written in one transaction with batched inserts, so a failure leaves it empty. Before the commit the
+ * identity sequences are moved past the copied ids and the rows of each table are counted on both sides (a
+ * difference rolls everything back).
  * Columns an older SQLite file lacks get the PostgreSQL default. The FTS5 index is not copied: PostgreSQL's
  * {@code pg_trgm} index is built from the copied texts.
  */
@@ -116,26 +117,28 @@ public final class SqliteToPostgres {
                 rows += n;
             }
             resetSequences(out);
+            List<TableCount> result = new ArrayList<>();
+            try (Statement s = out.createStatement()) {
+                for (String table : TABLES) {
+                    try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+                        rs.next();
+                        result.add(new TableCount(table, source.get(table), rs.getLong(1)));
+                    }
+                }
+            }
+            for (TableCount t : result) {
+                if (t.source() != t.target()) {
+                    out.rollback();
+                    throw new IllegalStateException("count differs for " + t.table() + ": sqlite " + t.source()
+                            + ", postgres " + t.target() + "; nothing was kept");
+                }
+            }
             out.commit();
             in.rollback();
+            return new Result(result, rows, (System.nanoTime() - started) / 1_000_000);
         } catch (SQLException e) {
             throw new IllegalStateException("migration failed, nothing was kept: " + e.getMessage(), e);
         }
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        List<TableCount> result = new ArrayList<>();
-        try (Database target = Database.postgres(url, user, password, 2)) {
-            Map<String, Long> after = counts(target);
-            for (String table : TABLES) {
-                result.add(new TableCount(table, source.get(table), after.get(table)));
-            }
-        }
-        for (TableCount t : result) {
-            if (t.source() != t.target()) {
-                throw new IllegalStateException("count differs for " + t.table() + ": sqlite " + t.source()
-                        + ", postgres " + t.target());
-            }
-        }
-        return new Result(result, rows, millis);
     }
 
     private static Map<String, Long> counts(Database db) {
