@@ -5,6 +5,8 @@
 #   bash bench/run.sh --quick    1 repeat, small N; about 10 minutes (stops itself after 15)
 #
 # Options: --repeats N, --scenarios connect,fanout,durable,history, --peers chat,chat-normal,node,flask,
+#          (chat-pg: chat-server on PostgreSQL; needs BENCH_PG_URL=jdbc:postgresql://... and BENCH_PG_USER, not run
+#          by default; the PostgreSQL server is the caller's and is not pinned),
 #          --budget MINUTES (hard wall-clock bound of the whole run).
 # Installs what it needs (Debian: python3-flask-socketio python3-eventlet gnuplot-nox linux-perf; npm ci in bench/),
 # builds chat-server.jar if missing, then for each repeat, scenario and peer (peers interleaved, their order
@@ -114,6 +116,10 @@ start_peer() { # name dir
     chat|chat-normal)
       local sync=FULL; [ "$name" = chat-normal ] && sync=NORMAL
       cmd=(java -Dchat.host=127.0.0.1 -Dchat.sqliteSynchronous=$sync -jar "$JAR") ;;
+    chat-pg)
+      : "${BENCH_PG_URL:?chat-pg needs BENCH_PG_URL=jdbc:postgresql://host:port/db}"
+      cmd=(env CHAT_DATABASE_URL="$BENCH_PG_URL" CHAT_DATABASE_USER="${BENCH_PG_USER:-}"
+           CHAT_DATABASE_PASSWORD="${BENCH_PG_PASSWORD:-}" java -Dchat.host=127.0.0.1 -jar "$JAR") ;;
     node) cmd=(node "$HERE/peers/node-server.js") ;;
     flask) cmd=("$PY" "$HERE/peers/flask_server.py") ;;
     *) echo "unknown peer $name" >&2; return 1 ;;
