@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * authentication on 127.0.0.1 and {@code fsync=off} (speed; the tests do not cut power). initdb and postgres
  * refuse to run as root (CI runs as root), so as root the directory is given to the {@code postgres} user and
  * every command runs through {@code runuser -u postgres --}. Missing binaries fail with a clear message, never a
- * silent skip. {@link #close()} stops the server (immediate mode) and deletes the directory.
+ * silent skip. {@link #close()} stops the server (immediate mode) and removes the directory ({@code rm -rf}, not
+ * waited for: with many test databases it holds thousands of files, and surefire gives the JVM's exit 30 s).
  *
  * <p>{@link #shared()} is one server for the whole test JVM (the tests that re-run the SQLite suites on
  * PostgreSQL with {@code -Dtest.database=postgres}); each server or DAO test gets its own database from
@@ -173,10 +174,11 @@ public final class PostgresServer implements AutoCloseable {
         } catch (RuntimeException e) {
             System.err.println("PostgresServer: " + e.getMessage());
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try { // the cluster holds every test database (thousands of files): rm runs on after the JVM, not waited for
+            new ProcessBuilder("rm", "-rf", dir.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
-            // leave the temp directory
+            System.err.println("PostgresServer: cannot remove " + dir + ": " + e.getMessage());
         }
     }
 
