@@ -145,13 +145,14 @@ public final class Database implements AutoCloseable {
         hc.setPoolName("postgres");
         hc.setConnectionTimeout(POSTGRES_CONNECTION_TIMEOUT_MS);
         hc.setValidationTimeout(1_000);
+        String shown = url.replaceFirst("\\?.*", ""); // the query may hold a password
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(hc);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot connect to PostgreSQL at " + url + ": " + rootMessage(e), e);
+            throw new IllegalStateException("cannot connect to PostgreSQL at " + shown + ": " + rootMessage(e), e);
         }
-        return new Database(ds, url.replaceFirst("\\?.*", "")); // the query may hold a password
+        return new Database(ds, shown);
     }
 
     private static String rootMessage(Throwable e) {
