@@ -60,7 +60,7 @@ public final class ConfigLoader {
             "adminSessionTtlMs", "shutdownTimeoutMs", "debug", "telegramBotToken", "telegramChatId", "telegramApiBase", "serverUrl", "totpGate", "totpSecret", "totpUser", "totpIssuer",
 
             "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
-            "uploadOrphanMs");
+            "uploadOrphanMs", "retentionMaxAgeDays", "retentionMaxPerRoom", "retentionIntervalMs", "retentionBatchSize");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -206,7 +206,12 @@ public final class ConfigLoader {
                 uploads,
                 bool(get, "debug"),
                 new TelegramSettings(get.apply("telegramBotToken"), get.apply("telegramChatId"), url(get, "telegramApiBase")),
-                gate(get));
+                gate(get),
+                new RetentionSettings(
+                        intIn(get, "retentionMaxAgeDays", 0, 36_500),
+                        intIn(get, "retentionMaxPerRoom", 0, 100_000_000),
+                        longIn(get, "retentionIntervalMs", 1000, 7L * 24 * 3600 * 1000),
+                        intIn(get, "retentionBatchSize", 1, 100_000)));
     }
 
     private static GateSettings gate(Function<String, String> get) {
