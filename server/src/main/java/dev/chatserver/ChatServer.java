@@ -193,7 +193,7 @@ public final class ChatServer implements AutoCloseable {
         new UploadRoutes(uploads, blocking).register(router);
         this.gateway = new SocketGateway(config,
                 firstDataSeen -> new AppHttpHandler(files, origins, router, blocking, config.httpBodyMaxBytes(), firstDataSeen,
-                        gateRoutes::allows),
+                        gateRoutes::allows, dev.chatserver.security.TrustedProxies.parse(config.trustedProxies())),
                 sessions, commands, socketAuth, rooms, bans, blocking, clock);
         gateway.gate(gate::passed);
         this.live = new AdminLiveView(gateway.addNamespace("/admin"), sessions, adminAuth);

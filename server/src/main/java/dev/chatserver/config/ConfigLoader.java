@@ -60,7 +60,8 @@ public final class ConfigLoader {
             "adminSessionTtlMs", "shutdownTimeoutMs", "debug", "telegramBotToken", "telegramChatId", "telegramApiBase", "serverUrl", "totpGate", "totpSecret", "totpUser", "totpIssuer",
 
             "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
-            "uploadOrphanMs", "retentionMaxAgeDays", "retentionMaxPerRoom", "retentionIntervalMs", "retentionBatchSize");
+            "uploadOrphanMs", "retentionMaxAgeDays", "retentionMaxPerRoom", "retentionIntervalMs", "retentionBatchSize",
+            "trustedProxies");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -211,7 +212,18 @@ public final class ConfigLoader {
                         intIn(get, "retentionMaxAgeDays", 0, 36_500),
                         intIn(get, "retentionMaxPerRoom", 0, 100_000_000),
                         longIn(get, "retentionIntervalMs", 1000, 7L * 24 * 3600 * 1000),
-                        intIn(get, "retentionBatchSize", 1, 100_000)));
+                        intIn(get, "retentionBatchSize", 1, 100_000)),
+                trustedProxies(get.apply("trustedProxies")));
+    }
+
+    private static List<String> trustedProxies(String raw) {
+        List<String> entries = Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        try {
+            dev.chatserver.security.TrustedProxies.parse(entries);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("trustedProxies (" + envName("trustedProxies") + "): " + e.getMessage());
+        }
+        return entries;
     }
 
     private static GateSettings gate(Function<String, String> get) {

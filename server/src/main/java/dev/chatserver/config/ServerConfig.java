@@ -44,6 +44,7 @@ import java.util.List;
  *                        {@code server_shutdown} and disconnected, queued messages committed, pools closed
  * @param uploads         file sharing limits (issue #5): size, types, pixels, rate, quota, orphan time
  * @param retention       automatic deletion of old messages (seed 001): global max age and count per room, run interval, batch size
+ * @param trustedProxies  reverse proxies (IPs or CIDR blocks, env {@code CHAT_TRUSTED_PROXIES}) whose {@code X-Forwarded-For} names the client; empty = none
  */
 public record ServerConfig(
         String host,
@@ -79,7 +80,8 @@ public record ServerConfig(
         boolean debug,
         TelegramSettings telegram,
         GateSettings gate,
-        RetentionSettings retention) {
+        RetentionSettings retention,
+        List<String> trustedProxies) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
     public static ServerConfig forTests(Path dir) {
@@ -87,7 +89,7 @@ public record ServerConfig(
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
                 2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
                 7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000, 10_000,
-                UploadSettings.DEFAULTS, false, TelegramSettings.NONE, GateSettings.OFF, RetentionSettings.OFF);
+                UploadSettings.DEFAULTS, false, TelegramSettings.NONE, GateSettings.OFF, RetentionSettings.OFF, List.of());
     }
 
     /** A copy with another port (tests restart on the same port). */
@@ -172,6 +174,7 @@ public record ServerConfig(
         b.telegram = telegram;
         b.gate = gate;
         b.retention = retention;
+        b.trustedProxies = trustedProxies;
         return b;
     }
 
@@ -211,6 +214,7 @@ public record ServerConfig(
         private TelegramSettings telegram;
         private GateSettings gate;
         private RetentionSettings retention;
+        private List<String> trustedProxies;
 
         private Builder() {
         }
@@ -385,9 +389,14 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder trustedProxies(List<String> value) {
+            this.trustedProxies = value;
+            return this;
+        }
+
         /** @return the config with the values set */
         public ServerConfig build() {
-            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate, retention);
+            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate, retention, trustedProxies);
         }
     }
 }
