@@ -23,6 +23,12 @@ public final class Uploads {
      */
     public static HttpResponse<String> upload(String base, String token, String name, String type, byte[] bytes,
                                               String... headers) {
+        return upload(HttpClient.newHttpClient(), base, token, name, type, bytes, headers);
+    }
+
+    /** As {@link #upload(String, String, String, String, byte[], String...)} with a given client (e.g. one trusting a test CA). */
+    public static HttpResponse<String> upload(HttpClient http, String base, String token, String name, String type, byte[] bytes,
+                                              String... headers) {
         String boundary = "----chatserver" + System.nanoTime();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
@@ -36,7 +42,7 @@ public final class Uploads {
             req.header(headers[i], headers[i + 1]);
         }
         try {
-            return HttpClient.newHttpClient().send(req.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError("upload to " + base + " failed", e);
         }
