@@ -61,7 +61,7 @@ public final class ConfigLoader {
 
             "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
             "uploadOrphanMs", "retentionMaxAgeDays", "retentionMaxPerRoom", "retentionIntervalMs", "retentionBatchSize",
-            "trustedProxies");
+            "trustedProxies", "logFormat", "logFile", "logMaxBytes", "logMaxFiles", "logLevel");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -213,7 +213,21 @@ public final class ConfigLoader {
                         intIn(get, "retentionMaxPerRoom", 0, 100_000_000),
                         longIn(get, "retentionIntervalMs", 1000, 7L * 24 * 3600 * 1000),
                         intIn(get, "retentionBatchSize", 1, 100_000)),
-                trustedProxies(get.apply("trustedProxies")));
+                trustedProxies(get.apply("trustedProxies")),
+                new LogSettings(
+                        oneOf(get, "logFormat", List.of("text", "json")),
+                        get.apply("logFile"),
+                        longIn(get, "logMaxBytes", 1024, 1L << 40),
+                        intIn(get, "logMaxFiles", 1, 20),
+                        oneOf(get, "logLevel", List.of("trace", "debug", "info", "warn", "error", "off"))));
+    }
+
+    private static String oneOf(Function<String, String> get, String key, List<String> allowed) {
+        String v = get.apply(key).toLowerCase(java.util.Locale.ROOT);
+        if (!allowed.contains(v)) {
+            throw new ConfigException(key + " (" + envName(key) + ") must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+        }
+        return v;
     }
 
     private static List<String> trustedProxies(String raw) {

@@ -45,6 +45,7 @@ import java.util.List;
  * @param uploads         file sharing limits (issue #5): size, types, pixels, rate, quota, orphan time
  * @param retention       automatic deletion of old messages (seed 001): global max age and count per room, run interval, batch size
  * @param trustedProxies  reverse proxies (IPs or CIDR blocks, env {@code CHAT_TRUSTED_PROXIES}) whose {@code X-Forwarded-For} names the client; empty = none
+ * @param logging         logging (seed 004): text or JSON lines, stderr or a size-rotated file, level
  */
 public record ServerConfig(
         String host,
@@ -81,7 +82,8 @@ public record ServerConfig(
         TelegramSettings telegram,
         GateSettings gate,
         RetentionSettings retention,
-        List<String> trustedProxies) {
+        List<String> trustedProxies,
+        LogSettings logging) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
     public static ServerConfig forTests(Path dir) {
@@ -89,7 +91,7 @@ public record ServerConfig(
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
                 2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
                 7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000, 10_000,
-                UploadSettings.DEFAULTS, false, TelegramSettings.NONE, GateSettings.OFF, RetentionSettings.OFF, List.of());
+                UploadSettings.DEFAULTS, false, TelegramSettings.NONE, GateSettings.OFF, RetentionSettings.OFF, List.of(), LogSettings.DEFAULTS);
     }
 
     /** A copy with another port (tests restart on the same port). */
@@ -175,6 +177,7 @@ public record ServerConfig(
         b.gate = gate;
         b.retention = retention;
         b.trustedProxies = trustedProxies;
+        b.logging = logging;
         return b;
     }
 
@@ -215,6 +218,7 @@ public record ServerConfig(
         private GateSettings gate;
         private RetentionSettings retention;
         private List<String> trustedProxies;
+        private LogSettings logging;
 
         private Builder() {
         }
@@ -394,9 +398,14 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder logging(LogSettings value) {
+            this.logging = value;
+            return this;
+        }
+
         /** @return the config with the values set */
         public ServerConfig build() {
-            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate, retention, trustedProxies);
+            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate, retention, trustedProxies, logging);
         }
     }
 }
