@@ -83,8 +83,9 @@ public final class MessageWriter implements AutoCloseable {
     /**
      * Runs {@code work} in its own transaction on the writer thread, between two message batches: other writes to
      * {@code messages} (the retention job's deletes) never compete with the writer for SQLite's write lock. Measured:
-     * a concurrent 500-row delete from another connection made the writer's insert fail at once with
-     * {@code SQLITE_BUSY} (the FTS5 triggers keep SQLite from using the busy handler there), about once per 12 batches.
+     * while another connection deleted 500-row batches (IMMEDIATE or deferred transactions), the writer's insert
+     * failed at once with {@code SQLITE_BUSY}, without waiting for {@code busy_timeout}, about once per 12 batches;
+     * with the FTS5 triggers dropped it never did.
      * Keep {@code work} short (a batch): messages wait behind it.
      *
      * @return completed with the work's result after its commit; failed with the work's exception (rolled back), or with
