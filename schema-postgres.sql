@@ -231,4 +231,13 @@ CREATE TABLE IF NOT EXISTS gate_passes (
     expires_at BIGINT NOT NULL
 );
 
-INSERT INTO schema_version (id, version) VALUES (1, 2) ON CONFLICT (id) DO NOTHING;
+-- Per-room retention overrides (schema version 3; see schema.sql). INTEGER, as RetentionStore reads them as Integer.
+CREATE TABLE IF NOT EXISTS room_retention (
+    room         TEXT PRIMARY KEY REFERENCES rooms (code) ON DELETE CASCADE,
+    max_age_days INTEGER,
+    max_count    INTEGER,
+    updated_at   BIGINT NOT NULL
+);
+
+INSERT INTO schema_version (id, version) VALUES (1, 3)
+    ON CONFLICT (id) DO UPDATE SET version = greatest(schema_version.version, excluded.version);

@@ -33,7 +33,7 @@ public final class SqliteToPostgres {
     /** Every table, parents before the tables whose foreign keys point at them. */
     public static final List<String> TABLES = List.of("tokens", "rooms", "room_members", "uploads", "messages", "banned",
             "bans", "mutes", "admin_sessions", "audit_log", "users", "sessions", "recovery_codes", "blocks",
-            "message_audit", "reactions", "polls", "poll_votes", "read_marks", "settings", "gate_passes");
+            "message_audit", "reactions", "polls", "poll_votes", "read_marks", "settings", "gate_passes", "room_retention");
 
     private SqliteToPostgres() {
     }

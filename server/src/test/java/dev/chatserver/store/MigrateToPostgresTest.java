@@ -83,6 +83,7 @@ class MigrateToPostgresTest {
         h.execute("INSERT INTO read_marks VALUES ('lobby', 'tok-a', 7, 9700), ('PRIV01', 'tok-b', 500, 9701)");
         h.execute("INSERT INTO settings VALUES ('totp_gate_secret', 'JBSWY3DPEHPK3PXP'), ('totp_gate_last_step', '123')");
         h.execute("INSERT INTO gate_passes VALUES ('g1', '10.0.0.1', 1, 2), ('g2', NULL, 3, 4)");
+        h.execute("INSERT INTO room_retention VALUES ('lobby', 30, NULL, 9800), ('PRIV01', NULL, 100, 9801)");
     }
 
     /** Every row of a table as text, in a stable order. */

@@ -137,6 +137,28 @@ class PostgresStoreTest {
     }
 
     @Test
+    void retentionOverridesAndDeletesWorkAndDeletedIdsAreNeverGivenAgain() {
+        try (Database db = open(pg.createDatabase())) {
+            db.jdbi().onDemand(RoomDao.class).insertIfAbsent(new RoomRow("R", "R", null, 1L));
+            MessageWriter w = new MessageWriter(db.jdbi(), 16, 100);
+            try {
+                for (int i = 0; i < 5; i++) {
+                    w.submit(new MessageRow(0, "R", null, null, "u", "old " + i, "chat", null, 1_000L + i)).join();
+                }
+                RetentionStore retention = new RetentionStore(db.jdbi(), w);
+                retention.setOverride("R", 1, null, 1L);
+                assertEquals(List.of(new RetentionStore.Override("R", 1, null)), retention.overrides());
+                assertEquals(5, retention.deleteAgedBatch("R", 10_000L, Long.MAX_VALUE, 100).size());
+                assertEquals(0L, db.jdbi().onDemand(MessageDao.class).countInRoom("R"));
+                assertEquals(6L, w.submit(new MessageRow(0, "R", null, null, "u", "new", "chat", null, 20_000L)).join().id(),
+                        "a client that saw id 5 must see the next message: ids continue after deleted ones");
+            } finally {
+                w.close();
+            }
+        }
+    }
+
+    @Test
     void thePgTrgmIndexServesSubstringSearchInAnyScript() {
         try (Database db = open(pg.createDatabase())) {
             db.jdbi().onDemand(RoomDao.class).insertIfAbsent(new RoomRow("S", "S", null, 1L));
