@@ -58,7 +58,7 @@ public final class ConfigLoader {
             "sessionTtlMs", "sessionCookieSecure", "allowAnonymous", "require2fa", "bcryptCost", "messagesPerMinute",
             "loginAttemptsPerFiveMinutes", "connectionsPerIp", "alertWebhookUrl", "adminUser", "adminPass", "adminPassHash",
             "adminSessionTtlMs", "shutdownTimeoutMs", "debug", "telegramBotToken", "telegramChatId", "telegramApiBase", "serverUrl", "totpGate", "totpSecret", "totpUser", "totpIssuer",
-
+            "redisUrl", "nodeId",
             "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
             "uploadOrphanMs");
 
@@ -206,7 +206,20 @@ public final class ConfigLoader {
                 uploads,
                 bool(get, "debug"),
                 new TelegramSettings(get.apply("telegramBotToken"), get.apply("telegramChatId"), url(get, "telegramApiBase")),
-                gate(get));
+                gate(get),
+                cluster(get));
+    }
+
+    private static ClusterSettings cluster(Function<String, String> get) {
+        String url = get.apply("redisUrl");
+        if (!url.isEmpty() && !url.matches("rediss?://([^@/\\s]+@)?[^/:@\\s]+:\\d{1,5}(/\\d+)?")) {
+            throw new ConfigException("redisUrl (CHAT_REDIS_URL) must look like redis://host:port, got '" + url + "'");
+        }
+        String node = get.apply("nodeId");
+        if (!node.isEmpty() && !node.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException("nodeId (CHAT_NODE_ID) must be 1-64 of A-Z a-z 0-9 . _ -, got '" + node + "'");
+        }
+        return new ClusterSettings(url, node.isEmpty() ? ClusterSettings.generatedNodeId() : node);
     }
 
     private static GateSettings gate(Function<String, String> get) {

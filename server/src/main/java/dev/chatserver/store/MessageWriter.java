@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The single writer of {@code messages}: a queue drained by one thread that inserts up to
  * {@code batchMax} messages per transaction (group commit) and completes each message's future only after
- * its transaction committed ("acked means stored"). Ids are assigned here, ascending, so every room's
- * messages are committed and completed in id order.
+ * its transaction committed ("acked means stored"). Ids are assigned in the transaction, ascending, so every
+ * room's messages of this node are committed and completed in id order.
  *
  * <p>Futures complete on the writer thread in id order; callers that fan out should hop to one
  * ordered executor.
@@ -35,7 +35,6 @@ public final class MessageWriter implements AutoCloseable {
     private volatile java.util.concurrent.Executor commitExecutor;
     private volatile java.util.function.Consumer<MessageRow> commitListener;
     private volatile java.util.function.LongConsumer commitObserver = nanos -> { };
-    private long nextId;
 
     private record Pending(MessageRow row, CompletableFuture<MessageRow> done) {
     }
@@ -49,7 +48,6 @@ public final class MessageWriter implements AutoCloseable {
         this.jdbi = jdbi;
         this.batchMax = batchMax;
         this.queue = new ArrayBlockingQueue<>(queueMax);
-        this.nextId = jdbi.onDemand(MessageDao.class).maxId() + 1;
         this.thread = new Thread(this::run, "message-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -133,32 +131,40 @@ public final class MessageWriter implements AutoCloseable {
         }
     }
 
-    /** @return true when committed; on failure the futures are failed with {@code store_failed} */
+    /**
+     * @return true when committed; on failure the futures are failed with {@code store_failed}
+     *
+     * <p>Ids: the transaction's first statement is the first row's INSERT, whose id is {@code MAX(id) + 1} read by
+     * that statement under the database's write lock; the batch's other rows follow it. So several nodes writing
+     * one database (issue #11) never pick the same id, and each node's commits still come out in id order.
+     */
     private boolean insert(List<Pending> batch) {
         List<MessageRow> stored = new ArrayList<>(batch.size());
-        long id = nextId;
-        for (Pending p : batch) {
-            MessageRow r = p.row();
-            stored.add(new MessageRow(id++, r.room(), r.token(), r.publicToken(), r.username(), r.text(), r.kind(),
-                    r.senderIp(), r.createdAt(), r.file()));
-        }
         long started = System.nanoTime();
         try {
             jdbi.useTransaction(h -> {
-                PreparedBatch pb = h.prepareBatch("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
-                        + "VALUES (:id, :room, :token, :username, :text, :kind, :senderIp, :createdAt, :fileId)");
-                for (MessageRow r : stored) {
-                    pb.bindMethods(r).add();
+                MessageRow r0 = batch.get(0).row();
+                h.createUpdate("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
+                                + "VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM messages), :room, :token, :username, :text, "
+                                + ":kind, :senderIp, :createdAt, :fileId)")
+                        .bindMethods(r0).execute();
+                long id = h.createQuery("SELECT last_insert_rowid()").mapTo(Long.class).one();
+                for (Pending p : batch) {
+                    MessageRow r = p.row();
+                    stored.add(new MessageRow(id++, r.room(), r.token(), r.publicToken(), r.username(), r.text(), r.kind(),
+                            r.senderIp(), r.createdAt(), r.file()));
                 }
-                pb.execute();
+                if (stored.size() > 1) {
+                    PreparedBatch pb = h.prepareBatch("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
+                            + "VALUES (:id, :room, :token, :username, :text, :kind, :senderIp, :createdAt, :fileId)");
+                    for (MessageRow r : stored.subList(1, stored.size())) {
+                        pb.bindMethods(r).add();
+                    }
+                    pb.execute();
+                }
             });
         } catch (RuntimeException e) {
             log.error("commit of {} message(s) failed: {}", batch.size(), e.toString());
-            try {
-                nextId = Math.max(nextId, jdbi.onDemand(MessageDao.class).maxId() + 1);
-            } catch (RuntimeException again) {
-                log.error("cannot read the last message id: {}", again.toString());
-            }
             if (batch.size() == 1) {
                 batch.get(0).done().completeExceptionally(
                         new ChatException("store_failed", "the message could not be stored; retry", 503));
@@ -166,7 +172,6 @@ public final class MessageWriter implements AutoCloseable {
             return false;
         }
         commitObserver.accept(System.nanoTime() - started);
-        nextId = id;
         commits.incrementAndGet();
         committedMessages.addAndGet(stored.size());
         java.util.function.Consumer<MessageRow> listener = commitListener;
