@@ -99,6 +99,7 @@ public final class ChatServer implements AutoCloseable {
     private final OrphanSweeper sweeper;
     private final Metrics metrics;
     private final ClusterBus bus;
+    private final RoomRegistry rooms;
     private boolean closed;
 
     /** Opens the database (creating it from schema.sql) and builds everything; nothing listens yet. */
@@ -121,7 +122,7 @@ public final class ChatServer implements AutoCloseable {
         RoomService roomService = new RoomService(jdbi.onDemand(RoomDao.class), clock);
         SessionRegistry sessions = new SessionRegistry();
         BlockService blocks = new BlockService(jdbi.onDemand(BlockDao.class), clock);
-        RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin(), blocks,
+        this.rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin(), blocks,
                 jdbi.onDemand(ReactionDao.class));
         writer.onCommit(dispatcher, rooms::broadcast); // fan-out in id order, then the ack
         RedisCluster redis = config.cluster().enabled()
@@ -214,6 +215,11 @@ public final class ChatServer implements AutoCloseable {
         int port = gateway.start();
         sweeper.start();
         return port;
+    }
+
+    /** Rooms held in memory (tests deliver rows through it as another node would). */
+    public RoomRegistry rooms() {
+        return rooms;
     }
 
     /** The cluster bus ({@link ClusterBus#LOCAL} when alone). */
