@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code typing {room, token, payload, typing}}, {@code members {room, users, event, notice, public_token}},
  * {@code room_kick {room, target, message}}, {@code room_deleted {room, message}},
  * {@code to_tokens {tokens, event, payload, actor}}, {@code ban {action, kind, value}}, {@code mutes {}},
+ * {@code block {blocker, blocked, on}},
  * {@code kick_sid {sid, reason, to}}, {@code move_sid {sid, room, to}}, {@code logout {session_hash}},
  * {@code rename {token, name}}.
  */
@@ -55,6 +56,7 @@ public final class ClusterRelay {
         gateway.cluster(bus);
         bans.onChange(change -> bus.publish("ban", change));
         mutes.onChange(() -> bus.publish("mutes", Map.of()));
+        blocks.onChange(change -> bus.publish("block", change));
         bus.onEvent(this::apply);
         bus.onRecovered(() -> {
             rooms.republishMembers();
@@ -125,6 +127,7 @@ public final class ClusterRelay {
                     (Map<String, Object>) b.get("payload"), str(b, "actor"));
             case "ban" -> bans.applyRemote(str(b, "action"), str(b, "kind"), str(b, "value"));
             case "mutes" -> mutes.reload();
+            case "block" -> blocks.applyRemote(str(b, "blocker"), str(b, "blocked"), Boolean.TRUE.equals(b.get("on")));
             case "kick_sid" -> {
                 if (bus.nodeId().equals(b.get("to"))) {
                     gateway.kickHere(UUID.fromString(str(b, "sid")), str(b, "reason"));

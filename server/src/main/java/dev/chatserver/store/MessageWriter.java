@@ -142,25 +142,38 @@ public final class MessageWriter implements AutoCloseable {
         List<MessageRow> stored = new ArrayList<>(batch.size());
         long started = System.nanoTime();
         try {
-            jdbi.useTransaction(h -> {
-                MessageRow r0 = batch.get(0).row();
-                h.createUpdate("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
-                                + "VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM messages), :room, :token, :username, :text, "
-                                + ":kind, :senderIp, :createdAt, :fileId)")
-                        .bindMethods(r0).execute();
-                long id = h.createQuery("SELECT last_insert_rowid()").mapTo(Long.class).one();
-                for (Pending p : batch) {
-                    MessageRow r = p.row();
-                    stored.add(new MessageRow(id++, r.room(), r.token(), r.publicToken(), r.username(), r.text(), r.kind(),
-                            r.senderIp(), r.createdAt(), r.file()));
-                }
-                if (stored.size() > 1) {
-                    PreparedBatch pb = h.prepareBatch("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
-                            + "VALUES (:id, :room, :token, :username, :text, :kind, :senderIp, :createdAt, :fileId)");
-                    for (MessageRow r : stored.subList(1, stored.size())) {
-                        pb.bindMethods(r).add();
+            jdbi.useHandle(h -> {
+                // IMMEDIATE: take the write lock (waiting up to busy_timeout) before reading MAX(id); a deferred
+                // transaction could be refused at once with SQLITE_BUSY when another node's writer got there first
+                h.execute("BEGIN IMMEDIATE");
+                try {
+                    MessageRow r0 = batch.get(0).row();
+                    h.createUpdate("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
+                                    + "VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM messages), :room, :token, :username, :text, "
+                                    + ":kind, :senderIp, :createdAt, :fileId)")
+                            .bindMethods(r0).execute();
+                    long id = h.createQuery("SELECT last_insert_rowid()").mapTo(Long.class).one();
+                    for (Pending p : batch) {
+                        MessageRow r = p.row();
+                        stored.add(new MessageRow(id++, r.room(), r.token(), r.publicToken(), r.username(), r.text(), r.kind(),
+                                r.senderIp(), r.createdAt(), r.file()));
                     }
-                    pb.execute();
+                    if (stored.size() > 1) {
+                        PreparedBatch pb = h.prepareBatch("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
+                                + "VALUES (:id, :room, :token, :username, :text, :kind, :senderIp, :createdAt, :fileId)");
+                        for (MessageRow r : stored.subList(1, stored.size())) {
+                            pb.bindMethods(r).add();
+                        }
+                        pb.execute();
+                    }
+                    h.execute("COMMIT");
+                } catch (RuntimeException e) {
+                    try {
+                        h.execute("ROLLBACK");
+                    } catch (RuntimeException again) {
+                        e.addSuppressed(again);
+                    }
+                    throw e;
                 }
             });
         } catch (RuntimeException e) {
