@@ -9,7 +9,7 @@ SECONDS_PER_RATE="${SECONDS_PER_RATE:-8}"
 work=$(mktemp -d)
 out="bench/results/cluster-$(date -u +%Y%m%dT%H%M%SZ).md"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; if [ -n "${KEEP:-}" ]; then echo "logs kept in $work"; else rm -rf "$work"; fi; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 rport=$(free_port)

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Readiness: every beat writes the live key and publishes a probe to the channel; the bus is ready when the write
  * succeeded and this node received its own probe within the last {@value #PROBE_MAX_AGE_MS} ms (so the subscription
- * works, not only the connection). The change to not ready and back is logged once each, as one line; Redisson
+ * works, not only the connection). Events are published unless the last beat could not reach Redis (a late probe on a
+ * busy node only changes what {@code /readyz} says). The change to not ready and back is logged once each, as one line; Redisson
  * reconnects and resubscribes by itself, and the {@link #onRecovered} actions run when the bus is ready again.
  * If Redis is unreachable at start, the node starts alone and keeps trying every beat.
  */
@@ -49,9 +50,9 @@ public final class RedisCluster implements ClusterBus {
     public static final String LIVE_PREFIX = "chat:live:";
     static final long BEAT_MS = 1000;
     static final long LIVE_TTL_MS = 5000;
-    static final long PROBE_MAX_AGE_MS = 2500;
+    static final long PROBE_MAX_AGE_MS = 4000;
     /** Longest wait for one Redis call made by the beat or a blocking read, ms. */
-    static final long CALL_TIMEOUT_MS = 1000;
+    static final long CALL_TIMEOUT_MS = 2000;
 
     private final String url;
     private final String nodeId;
@@ -75,6 +76,8 @@ public final class RedisCluster implements ClusterBus {
     /** A not-ready line was logged since the last ready one. */
     private volatile boolean warned;
     private volatile boolean everReady;
+    /** The last beat could not write to Redis: publishing is pointless until one can. */
+    private volatile boolean unreachable = true;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
 
@@ -113,7 +116,7 @@ public final class RedisCluster implements ClusterBus {
     @Override
     public void publish(String type, Map<String, Object> body) {
         RTopic t = topic;
-        if (t == null || notReady != null || closed) {
+        if (t == null || unreachable || closed) {
             return; // dropped: messages are caught up from the database on recovery
         }
         try {
@@ -204,7 +207,9 @@ public final class RedisCluster implements ClusterBus {
                         .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 topic.publishAsync(mapper.writeValueAsString(Map.of("type", "probe", "node", nodeId,
                         "body", Map.of("n", probeSent.incrementAndGet()))));
+                unreachable = false;
             } catch (Exception e) {
+                unreachable = true;
                 problem = "Redis unreachable at " + url + " (" + rootMessage(e) + ")";
             }
             if (problem == null && System.currentTimeMillis() - probeSeenAt > PROBE_MAX_AGE_MS) {

@@ -149,6 +149,30 @@ class ClusterTest {
     }
 
     @Test
+    void editsReactionsAndPrivateMessagesReachTheOtherNode() {
+        String room = "cl-rich";
+        try (SocketClient a = SocketClient.connect(url(0), SocketClient.options());
+             SocketClient b = SocketClient.connect(url(1), SocketClient.options())) {
+            a.join(room, "rich-a");
+            b.join(room, "rich-b");
+            String bPublic = b.awaitJson("identity").getString("public_token");
+            long id = a.send(room, "first draft").getLong("id");
+            b.awaitJson("message", j -> j.getLong("id") == id);
+            a.ok("edit_message", new JSONObject().put("message_id", id).put("message", "final text"));
+            assertEquals("final text", b.awaitJson("message_edited").getString("message"));
+            b.ok("add_reaction", new JSONObject().put("message_id", id).put("emoji", "👍"));
+            assertEquals(1, a.awaitJson("message_reaction").getJSONObject("counts").getInt("👍"));
+            a.ok("private_message", new JSONObject().put("to", bPublic).put("message", "psst"));
+            assertEquals("psst", b.awaitJson("private_message").getString("message"));
+            try (SocketClient late = SocketClient.connect(url(1), SocketClient.options())) {
+                JSONArray h = late.join(room, "rich-late").getJSONArray("messages");
+                assertEquals("final text", h.getJSONObject(h.length() - 1).getString("message"),
+                        "the other node's in-memory history has the edit");
+            }
+        }
+    }
+
+    @Test
     void banOnOneNodeDropsTheSocketOnTheOtherWithinOneSecond() {
         try (SocketClient victim = SocketClient.connect(url(1), SocketClient.options())) {
             victim.join("cl-ban", "victim");
