@@ -47,7 +47,6 @@ public final class AdminLiveView implements AutoCloseable {
     public AdminLiveView(SocketIONamespace namespace, SessionRegistry sessions, AdminAuth auth,
                          dev.chatserver.cluster.ClusterBus bus) {
         this.bus = bus;
-        bus.liveSnapshot(this::localSessions);
         this.namespace = namespace;
         this.sessions = sessions;
         this.auth = auth;
@@ -69,6 +68,7 @@ public final class AdminLiveView implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        bus.liveSnapshot(this::localSessions); // last: the bus's thread calls it
     }
 
     private Optional<AdminAuth.Admin> admin(SocketIOClient client) {
