@@ -249,4 +249,14 @@ CREATE TABLE IF NOT EXISTS gate_passes (
     expires_at INTEGER NOT NULL
 );
 
-PRAGMA user_version = 2;
+-- Per-room retention overrides (issue #10, seed 001's cleanup of old messages): a NULL limit follows the global
+-- setting (retentionMaxAgeDays, retentionMaxPerRoom), 0 keeps that room's messages without that limit.
+-- Added in schema version 3; CREATE TABLE IF NOT EXISTS adds it to older databases.
+CREATE TABLE IF NOT EXISTS room_retention (
+    room         TEXT PRIMARY KEY REFERENCES rooms (code) ON DELETE CASCADE,
+    max_age_days INTEGER,                       -- days; NULL = global value, 0 = no age limit
+    max_count    INTEGER,                       -- newest messages kept; NULL = global value, 0 = no count limit
+    updated_at   INTEGER NOT NULL
+);
+
+PRAGMA user_version = 3;

@@ -185,6 +185,53 @@
     }
   }
 
+  function limitText(v, globalValue) {
+    if (v === null || v === undefined) {
+      return 'global (' + (globalValue > 0 ? globalValue : 'none') + ')';
+    }
+    return v === 0 ? 'no limit' : String(v);
+  }
+
+  async function loadRetention() {
+    const r = await api('GET', '/admin/api/retention');
+    document.getElementById('retention-global').textContent = 'Global: messages older than '
+      + (r.max_age_days > 0 ? r.max_age_days + ' days' : '(no age limit)') + ' and beyond the newest '
+      + (r.max_per_room > 0 ? r.max_per_room + ' per room' : '(no count limit)') + ' are deleted every '
+      + Math.round(r.interval_ms / 60000) + ' min, ' + r.batch_size + ' per transaction. A room\'s value overrides; 0 = no limit.';
+    const body = document.getElementById('retention-rooms');
+    clear(body);
+    for (const o of r.rooms) {
+      const tr = el('tr');
+      tr.append(td(o.room), td(limitText(o.max_age_days, r.max_age_days)), td(limitText(o.max_count, r.max_per_room)));
+      body.appendChild(tr);
+    }
+  }
+
+  function initRetention() {
+    loadRetention().catch(() => {});
+    const form = document.getElementById('retention-form');
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        await api('POST', '/admin/api/retention', formFields(form));
+        loadRetention().catch(() => {});
+      } catch (e) {
+        // shown by api()
+      }
+    });
+    document.getElementById('retention-run').addEventListener('click', async () => {
+      try {
+        const d = await api('POST', '/admin/api/retention/run', {});
+        document.getElementById('retention-result').textContent = 'Deleted ' + d.deleted_by_age + ' by age and '
+          + d.deleted_by_count + ' by count in ' + d.batches + ' batches (' + d.rooms + ' rooms, '
+          + d.files_removed + ' files) in ' + d.duration_ms + ' ms.';
+        loadStats().catch(() => {});
+      } catch (e) {
+        // shown by api()
+      }
+    });
+  }
+
   async function loadStats() {
     const s = await api('GET', '/api/stats');
     const dl = document.getElementById('stats');
@@ -252,6 +299,7 @@
     api('GET', '/admin/api/sessions').then(renderSessions).catch(() => {});
     loadBans().catch(() => {});
     loadStats().catch(() => {});
+    initRetention();
     const banForm = document.getElementById('ban-form');
     banForm.addEventListener('submit', (ev) => {
       ev.preventDefault();

@@ -35,6 +35,9 @@ import dev.chatserver.http.StaticFiles;
 import dev.chatserver.moderation.BanService;
 import dev.chatserver.moderation.MuteService;
 import dev.chatserver.ops.Metrics;
+import dev.chatserver.ops.RetentionJob;
+import dev.chatserver.ops.RetentionRoutes;
+import dev.chatserver.store.RetentionStore;
 import dev.chatserver.store.MuteDao;
 import dev.chatserver.realtime.ChatCommands;
 import dev.chatserver.realtime.LocalBroadcaster;
@@ -98,6 +101,7 @@ public final class ChatServer implements AutoCloseable {
     private final UploadService uploads;
     private final OrphanSweeper sweeper;
     private final Metrics metrics;
+    private final RetentionJob retention;
     private final ClusterBus bus;
     private final RoomRegistry rooms;
     private boolean closed;
@@ -193,13 +197,18 @@ public final class ChatServer implements AutoCloseable {
         }
         AdminAuth adminAuth = new AdminAuth(jdbi.onDemand(AdminDao.class), config.adminUser(), adminPassword, accounts, limiter,
                 security, clock, config.adminSessionTtlMs());
+        AuditLog audit = new AuditLog(jdbi.onDemand(AdminDao.class), clock);
         new AdminRoutes(adminAuth, csrf, files, config.sessionCookieSecure(), () -> this.gateway, () -> this.live, bans, mutes,
-                identities, roomService, jdbi.onDemand(UserDao.class), new AuditLog(jdbi.onDemand(AdminDao.class), clock),
+                identities, roomService, jdbi.onDemand(UserDao.class), audit,
                 new LogQuery(jdbi), new Stats(jdbi, clock, () -> this.live.online())).register(router);
+        RetentionStore retentionStore = new RetentionStore(jdbi, writer);
+        this.retention = new RetentionJob(retentionStore, config.retention(), uploads::pathOf, audit, blocking, clock,
+                rooms::forget);
+        new RetentionRoutes(adminAuth, csrf, retentionStore, retention, roomService, audit, clock).register(router);
         new UploadRoutes(uploads, blocking).register(router);
         this.gateway = new SocketGateway(config,
                 firstDataSeen -> new AppHttpHandler(files, origins, router, blocking, config.httpBodyMaxBytes(), firstDataSeen,
-                        gateRoutes::allows),
+                        gateRoutes::allows, dev.chatserver.security.TrustedProxies.parse(config.trustedProxies())),
                 sessions, commands, socketAuth, rooms, bans, blocking, clock);
         gateway.gate(gate::passed);
         this.live = new AdminLiveView(gateway.addNamespace("/admin"), sessions, adminAuth, bus);
@@ -214,6 +223,7 @@ public final class ChatServer implements AutoCloseable {
     public int start() {
         int port = gateway.start();
         sweeper.start();
+        retention.start();
         return port;
     }
 
@@ -252,6 +262,11 @@ public final class ChatServer implements AutoCloseable {
         return sweeper;
     }
 
+    /** The retention job ({@link RetentionJob#runOnce()} on demand). */
+    public RetentionJob retention() {
+        return retention;
+    }
+
     /** The metrics registry behind {@code GET /metrics}. */
     public Metrics metrics() {
         return metrics;
@@ -270,6 +285,7 @@ public final class ChatServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
         live.close();
         sweeper.close();
+        retention.close();
         gateway.close(remainingMs(deadline));
         writer.close(remainingMs(deadline));
         dispatcher.shutdown();

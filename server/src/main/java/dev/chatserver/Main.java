@@ -3,6 +3,7 @@ package dev.chatserver;
 import dev.chatserver.config.ConfigLoader;
 import dev.chatserver.config.ServerConfig;
 import dev.chatserver.ops.Backup;
+import dev.chatserver.ops.LogSetup;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +30,12 @@ public final class Main {
             System.exit(2);
             return;
         }
-        if (config.debug() && System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug"); // DEBUG=true (seeds 001, 003)
+        try {
+            LogSetup.apply(config.logging(), config.debug()); // logFormat, logFile, ...; DEBUG=true (seeds 001, 003)
+        } catch (IllegalStateException e) {
+            System.err.println("chat-server: configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         if (args.length > 0) {
             System.exit(command(args, config));

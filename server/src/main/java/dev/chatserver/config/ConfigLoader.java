@@ -60,7 +60,8 @@ public final class ConfigLoader {
             "adminSessionTtlMs", "shutdownTimeoutMs", "debug", "telegramBotToken", "telegramChatId", "telegramApiBase", "serverUrl", "totpGate", "totpSecret", "totpUser", "totpIssuer",
             "redisUrl", "nodeId",
             "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
-            "uploadOrphanMs");
+            "uploadOrphanMs", "retentionMaxAgeDays", "retentionMaxPerRoom", "retentionIntervalMs", "retentionBatchSize",
+            "trustedProxies", "logFormat", "logFile", "logMaxBytes", "logMaxFiles", "logLevel");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -207,6 +208,18 @@ public final class ConfigLoader {
                 bool(get, "debug"),
                 new TelegramSettings(get.apply("telegramBotToken"), get.apply("telegramChatId"), url(get, "telegramApiBase")),
                 gate(get),
+                new RetentionSettings(
+                        intIn(get, "retentionMaxAgeDays", 0, 36_500),
+                        intIn(get, "retentionMaxPerRoom", 0, 100_000_000),
+                        longIn(get, "retentionIntervalMs", 1000, 7L * 24 * 3600 * 1000),
+                        intIn(get, "retentionBatchSize", 1, 100_000)),
+                trustedProxies(get.apply("trustedProxies")),
+                new LogSettings(
+                        oneOf(get, "logFormat", List.of("text", "json")),
+                        get.apply("logFile"),
+                        longIn(get, "logMaxBytes", 1024, 1L << 40),
+                        intIn(get, "logMaxFiles", 1, 20),
+                        oneOf(get, "logLevel", List.of("trace", "debug", "info", "warn", "error", "off"))),
                 cluster(get));
     }
 
@@ -220,6 +233,24 @@ public final class ConfigLoader {
             throw new ConfigException("nodeId (CHAT_NODE_ID) must be 1-64 of A-Z a-z 0-9 . _ -, got '" + node + "'");
         }
         return new ClusterSettings(url, node.isEmpty() ? ClusterSettings.generatedNodeId() : node);
+    }
+
+    private static String oneOf(Function<String, String> get, String key, List<String> allowed) {
+        String v = get.apply(key).toLowerCase(java.util.Locale.ROOT);
+        if (!allowed.contains(v)) {
+            throw new ConfigException(key + " (" + envName(key) + ") must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+        }
+        return v;
+    }
+
+    private static List<String> trustedProxies(String raw) {
+        List<String> entries = Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        try {
+            dev.chatserver.security.TrustedProxies.parse(entries);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("trustedProxies (" + envName("trustedProxies") + "): " + e.getMessage());
+        }
+        return entries;
     }
 
     private static GateSettings gate(Function<String, String> get) {

@@ -43,6 +43,9 @@ import java.util.List;
  * @param shutdownTimeoutMs longest a clean shutdown (SIGTERM, {@code close()}) may take, ms: sockets are told
  *                        {@code server_shutdown} and disconnected, queued messages committed, pools closed
  * @param uploads         file sharing limits (issue #5): size, types, pixels, rate, quota, orphan time
+ * @param retention       automatic deletion of old messages (seed 001): global max age and count per room, run interval, batch size
+ * @param trustedProxies  reverse proxies (IPs or CIDR blocks, env {@code CHAT_TRUSTED_PROXIES}) whose {@code X-Forwarded-For} names the client; empty = none
+ * @param logging         logging (seed 004): text or JSON lines, stderr or a size-rotated file, level
  * @param cluster         several nodes through Redis (issue #11, {@code CHAT_REDIS_URL}, {@code CHAT_NODE_ID});
  *                        {@link ClusterSettings#OFF} by default
  */
@@ -80,6 +83,9 @@ public record ServerConfig(
         boolean debug,
         TelegramSettings telegram,
         GateSettings gate,
+        RetentionSettings retention,
+        List<String> trustedProxies,
+        LogSettings logging,
         ClusterSettings cluster) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
@@ -88,7 +94,7 @@ public record ServerConfig(
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
                 2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
                 7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000, 10_000,
-                UploadSettings.DEFAULTS, false, TelegramSettings.NONE, GateSettings.OFF, ClusterSettings.OFF);
+                UploadSettings.DEFAULTS, false, TelegramSettings.NONE, GateSettings.OFF, RetentionSettings.OFF, List.of(), LogSettings.DEFAULTS, ClusterSettings.OFF);
     }
 
     /** A copy with another port (tests restart on the same port). */
@@ -177,6 +183,9 @@ public record ServerConfig(
         b.debug = debug;
         b.telegram = telegram;
         b.gate = gate;
+        b.retention = retention;
+        b.trustedProxies = trustedProxies;
+        b.logging = logging;
         b.cluster = cluster;
         return b;
     }
@@ -216,6 +225,9 @@ public record ServerConfig(
         private boolean debug;
         private TelegramSettings telegram;
         private GateSettings gate;
+        private RetentionSettings retention;
+        private List<String> trustedProxies;
+        private LogSettings logging;
         private ClusterSettings cluster = ClusterSettings.OFF;
 
         private Builder() {
@@ -386,6 +398,21 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder retention(RetentionSettings value) {
+            this.retention = value;
+            return this;
+        }
+
+        public Builder trustedProxies(List<String> value) {
+            this.trustedProxies = value;
+            return this;
+        }
+
+        public Builder logging(LogSettings value) {
+            this.logging = value;
+            return this;
+        }
+
         public Builder cluster(ClusterSettings value) {
             this.cluster = value;
             return this;
@@ -393,7 +420,7 @@ public record ServerConfig(
 
         /** @return the config with the values set */
         public ServerConfig build() {
-            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate, cluster);
+            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate, retention, trustedProxies, logging, cluster);
         }
     }
 }

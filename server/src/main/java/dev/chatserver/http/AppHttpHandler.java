@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -45,6 +44,7 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
     private final int maxBodyBytes;
     private final java.util.function.Consumer<io.netty.channel.Channel> requestSeen;
     private final java.util.function.Predicate<HttpRequest> gate;
+    private final dev.chatserver.security.TrustedProxies proxies;
 
     /** Bytes of a refused body read past its early answer before the connection is closed anyway. */
     private static final long DRAIN_LIMIT = 1024 * 1024;
@@ -63,10 +63,12 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
      * @param maxBodyBytes largest aggregated request body, bytes
      * @param requestSeen  called for each request answered here (cancels netty-socketio's first-data timeout)
      * @param gate         whether a request may go on (seed 004's TOTP gate; always true when it is off)
+     * @param proxies      trusted reverse proxies: the client IP comes from their {@code X-Forwarded-For}
      */
     public AppHttpHandler(StaticFiles files, OriginPolicy origins, Router router, Executor blocking, int maxBodyBytes,
                           java.util.function.Consumer<io.netty.channel.Channel> requestSeen,
-                          java.util.function.Predicate<HttpRequest> gate) {
+                          java.util.function.Predicate<HttpRequest> gate, dev.chatserver.security.TrustedProxies proxies) {
+        this.proxies = proxies;
         this.requestSeen = requestSeen;
         this.gate = gate;
         this.files = files;
@@ -115,7 +117,7 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
         if (m.isPresent() && m.get().streaming() != null) {
             mode = Mode.STREAM;
             stream = m.get().streaming().create();
-            stream.begin(ctx, req, ip(ctx), m.get().pathParams());
+            stream.begin(ctx, req, ip(ctx, req), m.get().pathParams());
             return;
         }
         if (m.isPresent()) {
@@ -184,7 +186,7 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void runRoute(ChannelHandlerContext ctx, HttpRequest req, Router.Match m, byte[] bytes) {
         QueryStringDecoder q = new QueryStringDecoder(req.uri());
-        HttpRequestData data = new HttpRequestData(req.method(), q.path(), q.parameters(), req.headers(), bytes, ip(ctx),
+        HttpRequestData data = new HttpRequestData(req.method(), q.path(), q.parameters(), req.headers(), bytes, ip(ctx, req),
                 m.pathParams());
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         boolean head = req.method().equals(HttpMethod.HEAD);
@@ -277,8 +279,9 @@ public final class AppHttpHandler extends ChannelInboundHandlerAdapter {
         return accept.contains("text/html");
     }
 
-    private static String ip(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+    /** The client IP: the peer, or from {@code X-Forwarded-For} when the peer is a trusted proxy. */
+    private String ip(ChannelHandlerContext ctx, HttpRequest req) {
+        return proxies.clientIp(ctx.channel().remoteAddress(), req.headers().getAll(dev.chatserver.security.TrustedProxies.HEADER));
     }
 
     @Override

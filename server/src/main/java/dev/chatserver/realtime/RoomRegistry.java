@@ -675,6 +675,22 @@ public final class RoomRegistry {
         }
     }
 
+    /**
+     * Drops deleted messages (the retention job's) from a room's in-memory history, so later joins are not sent
+     * them. Does nothing for a room not in memory (its history is read from the database on the next join).
+     *
+     * @param ids ids of messages deleted from the database
+     */
+    public void forget(String code, java.util.Set<Long> ids) {
+        RoomState st = rooms.get(code);
+        if (st == null) {
+            return;
+        }
+        synchronized (st) {
+            st.recent.keySet().removeAll(ids);
+        }
+    }
+
     /** Rooms in memory (with someone online). */
     public int activeRooms() {
         return rooms.size();

@@ -58,6 +58,7 @@ public final class SocketGateway implements AutoCloseable {
     private final SocketAuth auth;
     private java.util.function.Predicate<String> gate = pass -> true;
     private final int connectionsPerIp;
+    private final dev.chatserver.security.TrustedProxies proxies;
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> perIp = new java.util.concurrent.ConcurrentHashMap<>();
     private final RoomRegistry rooms;
     private final BanService bans;
@@ -85,6 +86,7 @@ public final class SocketGateway implements AutoCloseable {
         this.commands = commands;
         this.auth = auth;
         this.connectionsPerIp = config.connectionsPerIp();
+        this.proxies = dev.chatserver.security.TrustedProxies.parse(config.trustedProxies());
         this.rooms = rooms;
         this.bans = bans;
         this.blocking = blocking;
@@ -252,7 +254,8 @@ public final class SocketGateway implements AutoCloseable {
         if (closing) {
             return AuthorizationResult.FAILED_AUTHORIZATION;
         }
-        String ip = data.getAddress() == null ? "" : data.getAddress().getAddress().getHostAddress();
+        String ip = clientIp(data);
+        ip = ip == null ? "" : ip;
         if (bans.isBanned(handshakeToken(data)) || bans.isIpBanned(ip)) {
             return AuthorizationResult.FAILED_AUTHORIZATION;
         }
@@ -262,6 +265,11 @@ public final class SocketGateway implements AutoCloseable {
         java.util.concurrent.atomic.AtomicInteger n = perIp.get(ip);
         return n != null && n.get() >= connectionsPerIp ? AuthorizationResult.FAILED_AUTHORIZATION
                 : AuthorizationResult.SUCCESSFUL_AUTHORIZATION;
+    }
+
+    /** The client IP of a handshake: the peer, or from {@code X-Forwarded-For} when the peer is a trusted proxy. */
+    private String clientIp(HandshakeData hd) {
+        return proxies.clientIp(hd.getAddress(), hd.getHttpHeaders().getAll(dev.chatserver.security.TrustedProxies.HEADER));
     }
 
     /** Sets the check of seed 004's gate cookie at the handshake (non-blocking). */
@@ -428,7 +436,7 @@ public final class SocketGateway implements AutoCloseable {
     /** Engine.IO open (event loop; the v4 auth payload is not known yet). */
     private void onOpen(SocketIOClient client) {
         HandshakeData hd = client.getHandshakeData();
-        String ip = hd.getAddress() == null ? null : hd.getAddress().getAddress().getHostAddress();
+        String ip = clientIp(hd);
         Dialect dialect = Dialect.fromId(hd.getSingleUrlParam("dialect"));
         SessionContext ctx = new SessionContext(client, ip, handshakeToken(hd), dialect,
                 new SerialExecutor(blocking, MAX_QUEUED_EVENTS), clock.millis());

@@ -130,7 +130,8 @@ public final class Database implements AutoCloseable {
      * Brings a database made by an older schema.sql up to the columns the current one expects, before the
      * script runs (CREATE TABLE IF NOT EXISTS leaves existing tables as they are). Each step checks first,
      * so it is idempotent. Version 2: {@code messages.file_id} (issue #5), {@code messages.edited_at} and
-     * {@code deleted_at} (issue #7).
+     * {@code deleted_at} (issue #7). Version 3: the table {@code room_retention} (issue #10), new, so the script's
+     * {@code CREATE TABLE IF NOT EXISTS} adds it.
      */
     private static void upgrade(org.jdbi.v3.core.Handle h) {
         addColumnIfMissing(h, "messages", "edited_at", "INTEGER");

@@ -211,7 +211,7 @@ class CrashSafetyTest {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String classes = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx512m",
                 "-cp", classes + File.pathSeparator + cp, Main.class.getName());
         pb.directory(dir.toFile());
         pb.environment().put("PORT", String.valueOf(port));

@@ -27,10 +27,11 @@ class DatabaseTest {
         }
         try (Database db = open()) {
             int version = db.jdbi().withHandle(h -> h.createQuery("PRAGMA user_version").mapTo(Integer.class).one());
-            assertEquals(2, version);
+            assertEquals(3, version);
             List<String> tables = db.jdbi().withHandle(h -> h.createQuery(
                     "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").mapTo(String.class).list());
-            assertTrue(tables.containsAll(List.of("banned", "messages", "room_members", "rooms", "tokens", "uploads")), tables.toString());
+            assertTrue(tables.containsAll(List.of("banned", "messages", "room_members", "rooms", "tokens", "uploads",
+                    "room_retention")), tables.toString());
             assertEquals("Room one", db.jdbi().onDemand(RoomDao.class).find("R1").orElseThrow().name(),
                     "reopening keeps the data");
         }
