@@ -18,6 +18,10 @@ import dev.chatserver.auth.SessionService;
 import dev.chatserver.auth.SocketAuth;
 import dev.chatserver.auth.TotpService;
 import dev.chatserver.chat.BlockService;
+import dev.chatserver.cluster.ClusterBus;
+import dev.chatserver.cluster.RedisCluster;
+import dev.chatserver.cluster.RedisRateLimiter;
+import dev.chatserver.realtime.ClusterRelay;
 import dev.chatserver.chat.DirectoryRoutes;
 import dev.chatserver.chat.HistoryRoutes;
 import dev.chatserver.chat.SearchRoutes;
@@ -98,6 +102,8 @@ public final class ChatServer implements AutoCloseable {
     private final OrphanSweeper sweeper;
     private final Metrics metrics;
     private final RetentionJob retention;
+    private final ClusterBus bus;
+    private final RoomRegistry rooms;
     private boolean closed;
 
     /** Opens the database (creating it from schema.sql) and builds everything; nothing listens yet. */
@@ -121,10 +127,13 @@ public final class ChatServer implements AutoCloseable {
         RoomService roomService = new RoomService(jdbi.onDemand(RoomDao.class), clock);
         SessionRegistry sessions = new SessionRegistry();
         BlockService blocks = new BlockService(jdbi.onDemand(BlockDao.class), clock);
-        RoomRegistry rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin(), blocks,
+        this.rooms = new RoomRegistry(messages, new LocalBroadcaster(), clock, config.historyOnJoin(), blocks,
                 jdbi.onDemand(ReactionDao.class));
         writer.onCommit(dispatcher, rooms::broadcast); // fan-out in id order, then the ack
-        RateLimiter limiter = new MemoryRateLimiter(clock);
+        RedisCluster redis = config.cluster().enabled()
+                ? new RedisCluster(config.cluster().redisUrl(), config.cluster().nodeId()) : null;
+        this.bus = redis != null ? redis : ClusterBus.LOCAL;
+        RateLimiter limiter = redis != null ? new RedisRateLimiter(redis, new MemoryRateLimiter(clock)) : new MemoryRateLimiter(clock);
         RoomAccess access = new RoomAccess(jdbi);
         MuteService mutes = new MuteService(jdbi.onDemand(MuteDao.class), clock);
         UploadDao uploadDao = jdbi.onDemand(UploadDao.class);
@@ -155,13 +164,19 @@ public final class ChatServer implements AutoCloseable {
         OriginPolicy origins = new OriginPolicy(config.allowedOrigins());
         Router router = new Router();
         router.get("/healthz", req -> HttpResponses.json(HttpResponseStatus.OK, Map.of("status", "ok")));
-        router.get("/readyz", req -> { // ready = the database answers
+        router.get("/readyz", req -> { // ready = the database answers and, in a cluster, Redis carries events
             try {
                 database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
-                return HttpResponses.json(HttpResponseStatus.OK, Map.of("status", "ready"));
             } catch (RuntimeException e) {
                 return HttpResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE, Map.of("status", "database unreachable"));
             }
+            String notReady = bus.notReadyReason();
+            if (notReady != null) {
+                return HttpResponses.json(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        Map.of("status", "not ready", "reason", notReady, "node", bus.nodeId()));
+            }
+            return HttpResponses.json(HttpResponseStatus.OK, bus.enabled()
+                    ? Map.of("status", "ready", "node", bus.nodeId()) : Map.of("status", "ready"));
         });
         RequestAuth requestAuth = new RequestAuth(loginSessions, accounts);
         CsrfGuard csrf = new CsrfGuard(origins);
@@ -197,7 +212,9 @@ public final class ChatServer implements AutoCloseable {
                         gateRoutes::allows, dev.chatserver.security.TrustedProxies.parse(config.trustedProxies())),
                 sessions, commands, socketAuth, rooms, bans, blocking, clock);
         gateway.gate(gate::passed);
-        this.live = new AdminLiveView(gateway.addNamespace("/admin"), sessions, adminAuth);
+        this.live = new AdminLiveView(gateway.addNamespace("/admin"), sessions, adminAuth, bus);
+        rich.cluster(bus);
+        new ClusterRelay(bus, rooms, sessions, gateway, bans, mutes, blocks); // subscribes; nothing when alone
         this.metrics = new Metrics(gateway, rooms, writer);
         router.get("/metrics", req -> HttpResponses.of(HttpResponseStatus.OK,
                 metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8), Metrics.CONTENT_TYPE));
@@ -209,6 +226,16 @@ public final class ChatServer implements AutoCloseable {
         sweeper.start();
         retention.start();
         return port;
+    }
+
+    /** Rooms held in memory (tests deliver rows through it as another node would). */
+    public RoomRegistry rooms() {
+        return rooms;
+    }
+
+    /** The cluster bus ({@link ClusterBus#LOCAL} when alone). */
+    public ClusterBus cluster() {
+        return bus;
     }
 
     /** The database (tests read it directly). */
@@ -270,6 +297,7 @@ public final class ChatServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        bus.close();
         metrics.close();
         database.close();
     }

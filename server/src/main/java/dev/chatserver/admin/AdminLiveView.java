@@ -33,8 +33,20 @@ public final class AdminLiveView implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile boolean pushAnyway;
     private Map<String, Object> last;
+    private final dev.chatserver.cluster.ClusterBus bus;
 
+    /** One node: the live view lists this node's sessions. */
     public AdminLiveView(SocketIONamespace namespace, SessionRegistry sessions, AdminAuth auth) {
+        this(namespace, sessions, auth, dev.chatserver.cluster.ClusterBus.LOCAL);
+    }
+
+    /**
+     * @param bus the cluster (issue #11): this node publishes its sessions there and the view lists every node's,
+     *            each session with its {@code node}
+     */
+    public AdminLiveView(SocketIONamespace namespace, SessionRegistry sessions, AdminAuth auth,
+                         dev.chatserver.cluster.ClusterBus bus) {
+        this.bus = bus;
         this.namespace = namespace;
         this.sessions = sessions;
         this.auth = auth;
@@ -56,6 +68,7 @@ public final class AdminLiveView implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        bus.liveSnapshot(this::localSessions); // last: the bus's thread calls it
     }
 
     private Optional<AdminAuth.Admin> admin(SocketIOClient client) {
@@ -96,23 +109,63 @@ public final class AdminLiveView implements AutoCloseable {
     }
 
     /**
-     * @return {@code {sessions:[{sid, rooms, room, ip, username, public_token, account, transport, connected_at}],
-     *         rooms:[{room, members}], online}}; sockets whose identity is not resolved yet are left out
+     * @return {@code {sessions:[{sid, node, rooms, room, ip, username, public_token, account, transport, connected_at}],
+     *         rooms:[{room, members}], online, nodes:[node ids]}}: this node's sessions and, in a cluster, every other
+     *         live node's (from their snapshots, at most ~1 s old); sockets whose identity is not resolved yet are left out
      */
     public Map<String, Object> snapshot() {
+        List<Map<String, Object>> list = new ArrayList<>(localSessions());
+        java.util.Set<String> nodes = new java.util.TreeSet<>();
+        nodes.add(bus.nodeId());
+        if (bus.enabled()) {
+            for (Map<String, Object> snap : bus.othersLive()) {
+                nodes.add(String.valueOf(snap.get("node")));
+                if (snap.get("sessions") instanceof List<?> others) {
+                    for (Object o : others) {
+                        if (o instanceof Map<?, ?> m) {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> sm = (Map<String, Object>) m;
+                            list.add(sm);
+                        }
+                    }
+                }
+            }
+        }
+        list.sort(Comparator.comparingLong((Map<String, Object> m) -> ((Number) m.get("connected_at")).longValue())
+                .thenComparing(m -> String.valueOf(m.get("sid"))));
+        Map<String, Integer> rooms = new TreeMap<>();
+        java.util.Set<Object> people = new java.util.HashSet<>();
+        for (Map<String, Object> s : list) {
+            people.add(s.get("public_token"));
+            if (s.get("rooms") instanceof List<?> in) {
+                for (Object r : in) {
+                    rooms.merge(String.valueOf(r), 1, Integer::sum);
+                }
+            }
+        }
+        List<Map<String, Object>> roomList = new ArrayList<>();
+        rooms.forEach((r, n) -> roomList.add(Map.of("room", r, "members", n)));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("sessions", list);
+        out.put("rooms", roomList);
+        out.put("online", people.size());
+        out.put("nodes", new ArrayList<>(nodes));
+        return out;
+    }
+
+    /** This node's sessions, oldest first, in the shape of {@link #snapshot()}'s {@code sessions}. */
+    public List<Map<String, Object>> localSessions() {
         List<SessionContext> all = new ArrayList<>(sessions.all());
         all.sort(Comparator.comparingLong(SessionContext::connectedAt).thenComparing(c -> c.sessionId().toString()));
         List<Map<String, Object>> list = new ArrayList<>();
-        Map<String, Integer> rooms = new TreeMap<>();
-        java.util.Set<String> people = new java.util.HashSet<>();
         for (SessionContext c : all) {
             if (c.identity() == null) {
                 continue;
             }
-            people.add(c.identity().token());
             Map<String, Object> s = new LinkedHashMap<>();
             List<String> in = c.rooms();
             s.put("sid", c.sessionId().toString());
+            s.put("node", bus.nodeId());
             s.put("rooms", in);
             s.put("room", in.isEmpty() ? null : in.get(in.size() - 1));
             s.put("ip", c.ip());
@@ -122,21 +175,15 @@ public final class AdminLiveView implements AutoCloseable {
             s.put("transport", c.client().getTransport() == null ? null : c.client().getTransport().name().toLowerCase(java.util.Locale.ROOT));
             s.put("connected_at", c.connectedAt());
             list.add(s);
-            for (String r : in) {
-                rooms.merge(r, 1, Integer::sum);
-            }
         }
-        List<Map<String, Object>> roomList = new ArrayList<>();
-        rooms.forEach((r, n) -> roomList.add(Map.of("room", r, "members", n)));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("sessions", list);
-        out.put("rooms", roomList);
-        out.put("online", people.size());
-        return out;
+        return list;
     }
 
-    /** Distinct identities connected now. */
+    /** Distinct identities connected now (on every node). */
     public int online() {
+        if (bus.enabled()) {
+            return (Integer) snapshot().get("online");
+        }
         return (int) sessions.all().stream().filter(c -> c.identity() != null).map(c -> c.identity().token()).distinct().count();
     }
 

@@ -30,16 +30,37 @@ public final class BlockService {
         return s != null && senderToken != null && s.contains(senderToken);
     }
 
+    private volatile java.util.function.Consumer<Map<String, Object>> changes = c -> { };
+
     public void block(String blockerToken, String blockedToken) {
         dao.block(blockerToken, blockedToken, clock.millis());
-        blocked.computeIfAbsent(blockerToken, k -> ConcurrentHashMap.newKeySet()).add(blockedToken);
+        applyRemote(blockerToken, blockedToken, true);
+        changes.accept(Map.of("blocker", blockerToken, "blocked", blockedToken, "on", true));
     }
 
     public void unblock(String blockerToken, String blockedToken) {
         dao.unblock(blockerToken, blockedToken);
-        Set<String> s = blocked.get(blockerToken);
-        if (s != null) {
-            s.remove(blockedToken);
+        applyRemote(blockerToken, blockedToken, false);
+        changes.accept(Map.of("blocker", blockerToken, "blocked", blockedToken, "on", false));
+    }
+
+    /**
+     * Calls {@code c} after each block or unblock made on this node with {@code {blocker, blocked, on}} (the cluster
+     * tells the other nodes, which call {@link #applyRemote}; issue #11).
+     */
+    public void onChange(java.util.function.Consumer<Map<String, Object>> c) {
+        this.changes = c;
+    }
+
+    /** Records a block ({@code on}) or unblock in memory only: the database already holds it (another node wrote it). */
+    public void applyRemote(String blockerToken, String blockedToken, boolean on) {
+        if (on) {
+            blocked.computeIfAbsent(blockerToken, k -> ConcurrentHashMap.newKeySet()).add(blockedToken);
+        } else {
+            Set<String> s = blocked.get(blockerToken);
+            if (s != null) {
+                s.remove(blockedToken);
+            }
         }
     }
 

@@ -58,7 +58,7 @@ public final class ConfigLoader {
             "sessionTtlMs", "sessionCookieSecure", "allowAnonymous", "require2fa", "bcryptCost", "messagesPerMinute",
             "loginAttemptsPerFiveMinutes", "connectionsPerIp", "alertWebhookUrl", "adminUser", "adminPass", "adminPassHash",
             "adminSessionTtlMs", "shutdownTimeoutMs", "debug", "telegramBotToken", "telegramChatId", "telegramApiBase", "serverUrl", "totpGate", "totpSecret", "totpUser", "totpIssuer",
-
+            "redisUrl", "nodeId",
             "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
             "uploadOrphanMs", "retentionMaxAgeDays", "retentionMaxPerRoom", "retentionIntervalMs", "retentionBatchSize",
             "trustedProxies", "logFormat", "logFile", "logMaxBytes", "logMaxFiles", "logLevel",
@@ -221,7 +221,8 @@ public final class ConfigLoader {
                         longIn(get, "logMaxBytes", 1024, 1L << 40),
                         intIn(get, "logMaxFiles", 1, 20),
                         oneOf(get, "logLevel", List.of("trace", "debug", "info", "warn", "error", "off"))),
-                database(get));
+                database(get),
+                cluster(get));
     }
 
     private static DatabaseSettings database(Function<String, String> get) {
@@ -232,6 +233,18 @@ public final class ConfigLoader {
         }
         return new DatabaseSettings(url, get.apply("databaseUser"), get.apply("databasePassword"),
                 intIn(get, "databasePoolSize", 0, 1000));
+    }
+
+    private static ClusterSettings cluster(Function<String, String> get) {
+        String url = get.apply("redisUrl");
+        if (!url.isEmpty() && !url.matches("rediss?://([^@/\\s]+@)?[^/:@\\s]+:\\d{1,5}(/\\d+)?")) {
+            throw new ConfigException("redisUrl (CHAT_REDIS_URL) must look like redis://host:port, got '" + url + "'");
+        }
+        String node = get.apply("nodeId");
+        if (!node.isEmpty() && !node.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new ConfigException("nodeId (CHAT_NODE_ID) must be 1-64 of A-Z a-z 0-9 . _ -, got '" + node + "'");
+        }
+        return new ClusterSettings(url, node.isEmpty() ? ClusterSettings.generatedNodeId() : node);
     }
 
     private static String oneOf(Function<String, String> get, String key, List<String> allowed) {

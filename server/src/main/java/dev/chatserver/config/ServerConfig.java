@@ -47,6 +47,8 @@ import java.util.List;
  * @param trustedProxies  reverse proxies (IPs or CIDR blocks, env {@code CHAT_TRUSTED_PROXIES}) whose {@code X-Forwarded-For} names the client; empty = none
  * @param logging         logging (seed 004): text or JSON lines, stderr or a size-rotated file, level
  * @param database        PostgreSQL instead of the SQLite file (issue #11; {@link DatabaseSettings#SQLITE}: the file)
+ * @param cluster         several nodes through Redis (issue #11, {@code CHAT_REDIS_URL}, {@code CHAT_NODE_ID});
+ *                        {@link ClusterSettings#OFF} by default
  */
 public record ServerConfig(
         String host,
@@ -85,8 +87,8 @@ public record ServerConfig(
         RetentionSettings retention,
         List<String> trustedProxies,
         LogSettings logging,
-
-        DatabaseSettings database) {
+        DatabaseSettings database,
+        ClusterSettings cluster) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
     public static ServerConfig forTests(Path dir) {
@@ -95,7 +97,7 @@ public record ServerConfig(
                 2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
                 7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000, 10_000,
                 UploadSettings.DEFAULTS, false, TelegramSettings.NONE, GateSettings.OFF, RetentionSettings.OFF, List.of(), LogSettings.DEFAULTS,
-                DatabaseSettings.SQLITE);
+                DatabaseSettings.SQLITE, ClusterSettings.OFF);
     }
 
     /** A copy with another port (tests restart on the same port). */
@@ -148,6 +150,11 @@ public record ServerConfig(
         return toBuilder().gate(newGate).build();
     }
 
+    /** A copy that joins a cluster through Redis (tests of several nodes). */
+    public ServerConfig withCluster(ClusterSettings newCluster) {
+        return toBuilder().cluster(newCluster).build();
+    }
+
     /** A builder holding this config's values, to change a few (the {@code with*} copies use it). */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -188,6 +195,7 @@ public record ServerConfig(
         b.trustedProxies = trustedProxies;
         b.logging = logging;
         b.database = database;
+        b.cluster = cluster;
         return b;
     }
 
@@ -230,6 +238,7 @@ public record ServerConfig(
         private List<String> trustedProxies;
         private LogSettings logging;
         private DatabaseSettings database;
+        private ClusterSettings cluster = ClusterSettings.OFF;
 
         private Builder() {
         }
@@ -414,14 +423,19 @@ public record ServerConfig(
             return this;
         }
 
-        /** @return the config with the values set */
+        public Builder cluster(ClusterSettings value) {
+            this.cluster = value;
+            return this;
+        }
+
         public Builder database(DatabaseSettings value) {
             this.database = value;
             return this;
         }
 
+        /** @return the config with the values set */
         public ServerConfig build() {
-            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate, retention, trustedProxies, logging, database);
+            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate, retention, trustedProxies, logging, database, cluster);
         }
     }
 }

@@ -28,12 +28,46 @@ public final class BanService {
     /** IP -> expiry epoch ms */
     private final Map<String, Long> ips = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
+    private volatile Consumer<Map<String, Object>> changes = c -> { };
 
     public BanService(BanDao dao, Clock clock) {
         this.dao = dao;
         this.clock = clock;
+        reload();
+    }
+
+    /**
+     * Reads the active bans from the database again (another node changed them: issue #11). Blocking.
+     * A value banned both before and after stays banned throughout.
+     */
+    public void reload() {
+        Map<String, Long> t = new java.util.HashMap<>();
+        Map<String, Long> i = new java.util.HashMap<>();
         for (BanDao.BanRow r : dao.active(clock.millis())) {
-            (r.kind().equals(IP) ? ips : tokens).merge(r.value(), r.expiresAt() == null ? Long.MAX_VALUE : r.expiresAt(), Math::max);
+            (r.kind().equals(IP) ? i : t).merge(r.value(), r.expiresAt() == null ? Long.MAX_VALUE : r.expiresAt(), Math::max);
+        }
+        tokens.putAll(t);
+        tokens.keySet().retainAll(t.keySet());
+        ips.putAll(i);
+        ips.keySet().retainAll(i.keySet());
+    }
+
+    /**
+     * Calls {@code c} after each ban or unban made on this node, with {@code {action: "ban"|"unban", kind, value}}
+     * (the cluster tells the other nodes, which call {@link #applyRemote}).
+     */
+    public void onChange(Consumer<Map<String, Object>> c) {
+        this.changes = c;
+    }
+
+    /**
+     * Another node banned or unbanned: reloads the bans and, for a ban, runs the listeners (they drop this node's
+     * sockets of the value). Blocking (database).
+     */
+    public void applyRemote(String action, String kind, String value) {
+        reload();
+        if ("ban".equals(action)) {
+            listeners.forEach(l -> l.accept(kind, value));
         }
     }
 
@@ -83,6 +117,7 @@ public final class BanService {
         dao.ban(kind, value, reason, by, now, expires);
         (kind.equals(IP) ? ips : tokens).put(value, expires == null ? Long.MAX_VALUE : expires);
         listeners.forEach(l -> l.accept(kind, value));
+        changes.accept(Map.of("action", "ban", "kind", kind, "value", value));
         return expires;
     }
 
@@ -114,7 +149,9 @@ public final class BanService {
         } else if (dao.active(clock.millis()).stream().noneMatch(r -> !r.kind().equals(IP) && !r.kind().equals(kind) && r.value().equals(value))) {
             tokens.remove(value);
         }
-        return dao.unban(kind, value) > 0;
+        boolean was = dao.unban(kind, value) > 0;
+        changes.accept(Map.of("action", "unban", "kind", kind, "value", value));
+        return was;
     }
 
     /** Active bans, newest first (blocking). */

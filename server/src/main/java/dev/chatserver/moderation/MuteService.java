@@ -20,7 +20,22 @@ public final class MuteService {
         this.dao = dao;
         this.clock = clock;
         dao.deleteExpired(clock.millis());
-        dao.active(clock.millis()).forEach(m -> mutes.put(key(m.room(), m.token()), m.until()));
+        reload();
+    }
+
+    private volatile Runnable changes = () -> { };
+
+    /** Reads the active mutes from the database again (another node changed them: issue #11). Blocking. */
+    public void reload() {
+        Map<String, Long> now = new java.util.HashMap<>();
+        dao.active(clock.millis()).forEach(m -> now.put(key(m.room(), m.token()), m.until()));
+        mutes.putAll(now);
+        mutes.keySet().retainAll(now.keySet());
+    }
+
+    /** Runs {@code r} after each mute or unmute made on this node (the cluster tells the other nodes to reload). */
+    public void onChange(Runnable r) {
+        this.changes = r;
     }
 
     /**
@@ -33,13 +48,16 @@ public final class MuteService {
         long until = clock.millis() + durationMs;
         dao.mute(room, token, until, reason, by);
         mutes.put(key(room, token), until);
+        changes.run();
         return until;
     }
 
     /** @return true when it was muted */
     public boolean unmute(String room, String token) {
         mutes.remove(key(room, token));
-        return dao.unmute(room, token) > 0;
+        boolean was = dao.unmute(room, token) > 0;
+        changes.run();
+        return was;
     }
 
     /** @return ms the token stays muted in the room, 0 when it may speak */

@@ -82,6 +82,7 @@ public final class RichCommands {
     private final Map<String, String> away = new ConcurrentHashMap<>();
     private final Map<String, Long> lastSeen = new ConcurrentHashMap<>();
     private final Object[] stripes = new Object[64];
+    private volatile dev.chatserver.cluster.ClusterBus bus = dev.chatserver.cluster.ClusterBus.LOCAL;
 
     /** The collaborators: see {@link ChatCommands}; {@code blocking} runs timed poll closings. */
     public RichCommands(RoomRegistry rooms, SessionRegistry sessions, MessageWriter writer, Executor dispatcher,
@@ -111,6 +112,11 @@ public final class RichCommands {
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new Object();
         }
+    }
+
+    /** Joins the cluster: private messages and conversation events reach the identities' sockets on every node. */
+    public void cluster(dev.chatserver.cluster.ClusterBus clusterBus) {
+        this.bus = clusterBus;
     }
 
     /** Runs one of the rich commands. @throws ChatException for a refused command */
@@ -168,13 +174,7 @@ public final class RichCommands {
             payload.put("private", true);
             payload.put("to_user_id", other.publicToken());
             payload.put("to_username", other.username());
-            for (String t : List.of(recipient, me.token())) {
-                for (SessionContext s : sessions.forToken(t)) {
-                    if (s != ctx) {
-                        s.client().sendEvent("private_message", payload);
-                    }
-                }
-            }
+            ClusterRelay.toTokens(bus, sessions, blocks, List.of(recipient, me.token()), ctx, "private_message", payload, null);
             return payload;
         }, dispatcher);
     }
@@ -605,14 +605,7 @@ public final class RichCommands {
             rooms.roomEvent(room, messageId, patch, event, payload, actorToken);
             return;
         }
-        for (String t : roomDao.members(room)) {
-            if (actorToken != null && blocks.blocks(t, actorToken)) {
-                continue;
-            }
-            for (SessionContext s : sessions.forToken(t)) {
-                s.client().sendEvent(event.fixedName(), payload);
-            }
-        }
+        ClusterRelay.toTokens(bus, sessions, blocks, roomDao.members(room), null, event.fixedName(), payload, actorToken);
     }
 
     /** A room the socket joined, or a conversation of its identity. */

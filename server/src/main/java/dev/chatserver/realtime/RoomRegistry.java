@@ -1,12 +1,12 @@
 package dev.chatserver.realtime;
 
 import dev.chatserver.chat.Identity;
+import dev.chatserver.cluster.ClusterBus;
 import dev.chatserver.common.ChatException;
 import dev.chatserver.store.MessageDao;
 import dev.chatserver.store.MessageRow;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,15 +19,30 @@ import java.util.function.Predicate;
  * Rooms with someone online: members, presence, and the newest messages in memory. A room leaves memory
  * (not the database) when its last socket leaves.
  *
- * <p>Ordering: each room has a monitor. Broadcasts of committed messages (in id order, from one dispatcher
- * thread) and joins take it, so a joining socket gets its history and then exactly the messages after it,
- * with no gap and no duplicate, even while messages flow.
+ * <p>Ordering: each room has a monitor. Broadcasts of committed messages and joins take it, so a joining socket
+ * gets its history and then exactly the messages after it, with no gap and no duplicate, even while messages flow.
+ *
+ * <p>Several nodes (issue #11): messages committed on other nodes arrive through the {@link ClusterBus}, so a room's
+ * ids can arrive out of id order (A commits 10, B commits 11, B's arrives first). Nothing is skipped for being older
+ * than the newest seen: duplicates are recognised by a bounded set of the room's recently delivered ids, the
+ * in-memory history is kept sorted by id, and a joining socket that got a not yet delivered message from the
+ * database in its history is skipped when that message arrives live. Member lists of the other nodes are kept per
+ * room ({@code members} events), so presence, {@code user_joined}/{@code user_left} and name checks see every node.
  */
 public final class RoomRegistry {
     /** Most messages replayed to a reconnecting socket; beyond it the socket gets a fresh history. */
     public static final int REPLAY_MAX = 1000;
 
+    /** Delivered ids a room remembers for duplicate detection (at least; 4 x the history size if larger). */
+    static final int SEEN_MIN = 1024;
+
     private final Map<String, RoomState> rooms = new ConcurrentHashMap<>();
+    private volatile ClusterBus bus = ClusterBus.LOCAL;
+    /**
+     * The other nodes' users by room and node id, for every room of the cluster (rooms not held here too, so a
+     * room loaded later knows them). Changed only by the cluster's receiving thread; read under a room's monitor.
+     */
+    private final Map<String, Map<String, List<Map<String, Object>>>> remote = new ConcurrentHashMap<>();
     private final MessageDao messages;
     private final Broadcaster broadcaster;
     private final Clock clock;
@@ -58,16 +73,39 @@ public final class RoomRegistry {
         this.historySize = historySize;
     }
 
-    private static final class RoomState {
+    /** Joins the cluster: room changes are published on {@code bus}. Call once before the server starts. */
+    public void cluster(ClusterBus clusterBus) {
+        this.bus = clusterBus;
+    }
+
+    private final class RoomState {
         final String code;
         final Map<UUID, SessionContext> members = new LinkedHashMap<>();
-        final ArrayDeque<Map<String, Object>> recent = new ArrayDeque<>();
-        long lastId;
+        /** The newest {@code historySize} messages by id (payloads are never changed once sent). */
+        final java.util.TreeMap<Long, Map<String, Object>> recent = new java.util.TreeMap<>();
+        /** Ids delivered here (or loaded), oldest first, bounded. */
+        final java.util.LinkedHashSet<Long> seen = new java.util.LinkedHashSet<>();
+        /** Per joining socket: ids it got in its history from the database before they were delivered here. */
+        final Map<UUID, java.util.Set<Long>> preSent = new java.util.HashMap<>();
         boolean loaded;
         boolean closed;
 
         RoomState(String code) {
             this.code = code;
+        }
+
+        /** @return false when {@code id} was delivered already */
+        boolean markSeen(long id) {
+            if (!seen.add(id)) {
+                return false;
+            }
+            int cap = Math.max(SEEN_MIN, 4 * historySize);
+            if (seen.size() > cap) {
+                var it = seen.iterator();
+                it.next();
+                it.remove();
+            }
+            return true;
         }
     }
 
@@ -105,6 +143,7 @@ public final class RoomRegistry {
                     List<MessageRow> latest = messages.latest(code, historySize);
                     Map<Long, List<dev.chatserver.store.ReactionDao.Reaction>> byMessage = reactionsByMessage(code, latest);
                     for (MessageRow r : latest) {
+                        st.markSeen(r.id());
                         remember(st, withReactions(MessagePayloads.message(r), byMessage.get(r.id())));
                     }
                     st.loaded = true;
@@ -118,27 +157,40 @@ public final class RoomRegistry {
                         throw new ChatException("username_taken", "the name " + me.username() + " is already used in this room", 409);
                     }
                 }
+                for (List<Map<String, Object>> users : remoteOf(code).values()) {
+                    for (Map<String, Object> u : users) {
+                        if (me.publicToken().equals(u.get("public_token"))) {
+                            firstOfIdentity = false;
+                        } else if (me.username().equalsIgnoreCase(String.valueOf(u.get("username")))) {
+                            throw new ChatException("username_taken", "the name " + me.username() + " is already used in this room", 409);
+                        }
+                    }
+                }
                 st.members.put(ctx.sessionId(), ctx);
                 ctx.joined(code);
 
                 List<Map<String, Object>> history;
                 boolean replay = replayRows != null && replayRows.size() <= REPLAY_MAX;
                 if (replay) {
-                    history = new ArrayList<>();
-                    long upTo = afterId;
+                    // the database's rows after the client's last id, then what arrived here since that read;
+                    // rows not delivered here yet are marked so that their live copy skips this socket
+                    Map<Long, Map<String, Object>> byId = new java.util.TreeMap<>();
+                    java.util.Set<Long> early = new java.util.HashSet<>();
                     for (MessageRow r : replayRows) {
-                        if (r.id() <= st.lastId) { // later ones are not broadcast yet: they come live
-                            history.add(withReactions(MessagePayloads.message(r), replayReactions.get(r.id())));
-                            upTo = r.id();
+                        byId.put(r.id(), withReactions(MessagePayloads.message(r), replayReactions.get(r.id())));
+                        if (!st.seen.contains(r.id())) {
+                            early.add(r.id());
                         }
                     }
-                    for (Map<String, Object> p : st.recent) {
-                        if ((Long) p.get("id") > upTo) {
-                            history.add(p);
-                        }
+                    for (Map<String, Object> p : st.recent.tailMap(afterId, false).values()) {
+                        byId.putIfAbsent(id(p), p);
+                    }
+                    history = new ArrayList<>(byId.values());
+                    if (!early.isEmpty()) {
+                        st.preSent.put(ctx.sessionId(), early);
                     }
                 } else {
-                    history = new ArrayList<>(st.recent);
+                    history = new ArrayList<>(st.recent.values());
                 }
                 Map<String, Object> h = new LinkedHashMap<>();
                 h.put("room", code);
@@ -147,10 +199,12 @@ public final class RoomRegistry {
                 ctx.client().sendEvent("history", h);
 
                 List<Map<String, Object>> users = users(st);
-                if (firstOfIdentity) {
-                    broadcaster.send(others(st, me.token()), Outbound.USER_JOINED, notice(code, me, users));
+                Map<String, Object> notice = firstOfIdentity ? notice(code, me, users) : null;
+                if (notice != null) {
+                    broadcaster.send(others(st, me.token()), Outbound.USER_JOINED, notice);
                 }
                 broadcaster.send(st.members.values(), Outbound.PRESENCE, presence(code, users));
+                publishMembers(st, notice == null ? null : Outbound.USER_JOINED, notice, me);
                 return new JoinResult(code, history, replay, users);
             }
         }
@@ -170,13 +224,16 @@ public final class RoomRegistry {
             if (st.members.remove(ctx.sessionId()) == null) {
                 return false;
             }
+            st.preSent.remove(ctx.sessionId());
             Identity me = ctx.identity();
             List<Map<String, Object>> users = users(st);
-            boolean lastOfIdentity = st.members.values().stream().noneMatch(m -> m.identity().token().equals(me.token()));
-            if (lastOfIdentity) {
-                broadcaster.send(others(st, me.token()), Outbound.USER_LEFT, notice(code, me, users));
+            boolean lastOfIdentity = users.stream().noneMatch(u -> me.publicToken().equals(u.get("public_token")));
+            Map<String, Object> notice = lastOfIdentity ? notice(code, me, users) : null;
+            if (notice != null) {
+                broadcaster.send(others(st, me.token()), Outbound.USER_LEFT, notice);
             }
             broadcaster.send(st.members.values(), Outbound.PRESENCE, presence(code, users));
+            publishMembers(st, notice == null ? null : Outbound.USER_LEFT, notice, me);
             if (st.members.isEmpty()) {
                 close(st);
             }
@@ -185,24 +242,83 @@ public final class RoomRegistry {
     }
 
     /**
-     * Fans out a committed message to its room, once per socket. Call in id order from one thread.
-     * Messages already sent as history (id at or below the room's last id) are skipped.
+     * A message committed on this node: fans it out here (see {@link #deliver}) and publishes it to the other nodes.
+     * Call in id order from one thread (the writer's commit listener).
      * @return the payload sent
      */
     public Map<String, Object> broadcast(MessageRow row) {
+        Map<String, Object> payload = deliver(row);
+        if (bus.enabled() && !row.room().startsWith(RichCommands.DM_PREFIX)) {
+            bus.publish("msg", Map.of("row", row));
+        }
+        return payload;
+    }
+
+    /**
+     * Fans out a committed message to this node's members of its room, once per socket; a message delivered here
+     * already (by id) is skipped, whatever its order. Used for this node's commits and for other nodes' ones.
+     * @return the payload sent
+     */
+    public Map<String, Object> deliver(MessageRow row) {
         Map<String, Object> payload = MessagePayloads.message(row);
         RoomState st = rooms.get(row.room());
         if (st == null) {
             return payload;
         }
         synchronized (st) {
-            if (st.closed || !st.loaded || row.id() <= st.lastId) {
-                return payload;
+            if (st.closed || !st.loaded || !st.markSeen(row.id())) {
+                return payload; // not loaded: the loading join reads it from the database
             }
             remember(st, payload);
-            broadcaster.send(notBlocking(st, row.token()), Outbound.CHAT_MESSAGE, payload);
+            java.util.Collection<SessionContext> to = notBlocking(st, row.token());
+            if (!st.preSent.isEmpty()) {
+                List<SessionContext> filtered = new ArrayList<>(to.size());
+                for (SessionContext m : to) {
+                    java.util.Set<Long> early = st.preSent.get(m.sessionId());
+                    if (early != null && early.remove(row.id())) {
+                        if (early.isEmpty()) {
+                            st.preSent.remove(m.sessionId());
+                        }
+                        continue; // it had this one in its join history
+                    }
+                    filtered.add(m);
+                }
+                to = filtered;
+            }
+            broadcaster.send(to, Outbound.CHAT_MESSAGE, payload);
         }
         return payload;
+    }
+
+    /**
+     * Delivers, in id order, the messages of every room held here that the database has and this node did not
+     * deliver (those committed on other nodes while the bus was down, or by a node that died before publishing).
+     * Blocking (database): call off the event loops.
+     *
+     * @return messages delivered
+     */
+    public int catchUp() {
+        int n = 0;
+        for (RoomState st : List.copyOf(rooms.values())) {
+            long from;
+            synchronized (st) {
+                if (st.closed || !st.loaded) {
+                    continue;
+                }
+                from = st.recent.isEmpty() ? 0 : st.recent.firstKey();
+            }
+            for (MessageRow r : messages.after(st.code, from, REPLAY_MAX)) {
+                boolean fresh;
+                synchronized (st) {
+                    fresh = !st.seen.contains(r.id());
+                }
+                if (fresh) {
+                    deliver(r);
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /**
@@ -217,6 +333,22 @@ public final class RoomRegistry {
      */
     public void roomEvent(String code, Long messageId, Map<String, Object> patch, Outbound event,
                           Map<String, Object> payload, String actorToken) {
+        roomEventHere(code, messageId, patch, event, payload, actorToken);
+        if (bus.enabled()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("room", code);
+            e.put("message_id", messageId);
+            e.put("patch", patch);
+            e.put("event", event.name());
+            e.put("payload", payload);
+            e.put("actor", actorToken);
+            bus.publish("room_event", e);
+        }
+    }
+
+    /** {@link #roomEvent} for this node's members only (an event from another node). */
+    public void roomEventHere(String code, Long messageId, Map<String, Object> patch, Outbound event,
+                              Map<String, Object> payload, String actorToken) {
         RoomState st = rooms.get(code);
         if (st == null) {
             return;
@@ -226,18 +358,12 @@ public final class RoomRegistry {
                 return;
             }
             if (messageId != null && patch != null && !patch.isEmpty()) {
-                ArrayDeque<Map<String, Object>> copy = new ArrayDeque<>(st.recent.size());
-                for (Map<String, Object> m : st.recent) {
-                    if (messageId.equals(m.get("id"))) {
-                        Map<String, Object> changed = new LinkedHashMap<>(m);
-                        changed.putAll(patch);
-                        copy.addLast(changed);
-                    } else {
-                        copy.addLast(m);
-                    }
+                Map<String, Object> m = st.recent.get(messageId);
+                if (m != null) {
+                    Map<String, Object> changed = new LinkedHashMap<>(m);
+                    changed.putAll(patch);
+                    st.recent.put(messageId, changed);
                 }
-                st.recent.clear();
-                st.recent.addAll(copy);
             }
             broadcaster.send(actorToken == null ? st.members.values() : notBlocking(st, actorToken), event, payload);
         }
@@ -245,10 +371,18 @@ public final class RoomRegistry {
 
     /**
      * Removes every socket of an identity from a room (seed 003 kick) and tells the room, the kicked sockets
-     * included, {@code user_kicked {kicked_user_id, message, room}}.
-     * @return sockets removed
+     * included, {@code user_kicked {kicked_user_id, message, room}}, on every node.
+     * @return sockets removed on this node
      */
     public int kick(String code, String targetPublicToken, String message) {
+        if (bus.enabled()) {
+            bus.publish("room_kick", Map.of("room", code, "target", targetPublicToken, "message", message));
+        }
+        return kickHere(code, targetPublicToken, message);
+    }
+
+    /** {@link #kick} on this node only. @return sockets removed */
+    public int kickHere(String code, String targetPublicToken, String message) {
         RoomState st = rooms.get(code);
         if (st == null) {
             return 0;
@@ -265,10 +399,12 @@ public final class RoomRegistry {
             }
             for (SessionContext k : kicked) {
                 st.members.remove(k.sessionId());
+                st.preSent.remove(k.sessionId());
                 k.left(code);
             }
             if (!kicked.isEmpty()) {
                 broadcaster.send(st.members.values(), Outbound.PRESENCE, presence(code, users(st)));
+                publishMembers(st, null, null, null);
             }
             if (st.members.isEmpty()) {
                 close(st);
@@ -277,8 +413,16 @@ public final class RoomRegistry {
         }
     }
 
-    /** Tells every socket of a deleted room {@code room_deleted {room, message}} and removes them all. */
+    /** Tells every socket of a deleted room, on every node, {@code room_deleted {room, message}} and removes them all. */
     public void deleteRoom(String code, String message) {
+        if (bus.enabled()) {
+            bus.publish("room_deleted", Map.of("room", code, "message", message));
+        }
+        deleteRoomHere(code, message);
+    }
+
+    /** {@link #deleteRoom} on this node only. */
+    public void deleteRoomHere(String code, String message) {
         RoomState st = rooms.get(code);
         if (st == null) {
             return;
@@ -293,22 +437,188 @@ public final class RoomRegistry {
         }
     }
 
-    /** {@code user_typing} (or 004's {@code typing}/{@code stop_typing}) to the other users of the room. */
+    /** {@code user_typing} (or 004's {@code typing}/{@code stop_typing}) to the other users of the room, on every node. */
     public void typing(SessionContext ctx, String code, boolean typing) {
-        RoomState st = rooms.get(code);
-        if (st == null) {
-            return;
-        }
         Identity me = ctx.identity();
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("room", code);
         p.put("username", me.username());
         p.put("user_id", me.publicToken());
         p.put("typing", typing);
-        synchronized (st) {
-            List<SessionContext> to = others(st, me.token()).stream().filter(m -> !blocks.blocks(m.identity().token(), me.token())).toList();
-            broadcaster.send(to, typing ? Outbound.TYPING : Outbound.STOP_TYPING, p);
+        typingHere(code, me.token(), p, typing);
+        if (bus.enabled()) {
+            bus.publish("typing", Map.of("room", code, "token", me.token(), "payload", p, "typing", typing));
         }
+    }
+
+    /** Typing of {@code token} to this node's other members of the room that did not block it. */
+    public void typingHere(String code, String token, Map<String, Object> payload, boolean typing) {
+        RoomState st = rooms.get(code);
+        if (st == null) {
+            return;
+        }
+        synchronized (st) {
+            List<SessionContext> to = others(st, token).stream().filter(m -> !blocks.blocks(m.identity().token(), token)).toList();
+            broadcaster.send(to, typing ? Outbound.TYPING : Outbound.STOP_TYPING, payload);
+        }
+    }
+
+    /**
+     * Another node's users of a room changed: remembers them, tells this node's members the new presence and,
+     * when given, a {@code user_joined}/{@code user_left} notice (not to the sockets of that user).
+     *
+     * @param node        the other node
+     * @param users       its users in the room now (empty: none)
+     * @param event       {@link Outbound#USER_JOINED}, {@link Outbound#USER_LEFT} or null
+     * @param notice      the notice payload, or null
+     * @param publicToken whose notice it is (its sockets here do not get it)
+     */
+    public void remoteMembers(String node, String code, List<Map<String, Object>> users, Outbound event,
+                              Map<String, Object> notice, String publicToken) {
+        RoomState st = rooms.get(code);
+        if (st == null) {
+            setRemote(code, node, users);
+            return;
+        }
+        synchronized (st) {
+            List<Map<String, Object>> before = remoteOf(code).get(node);
+            setRemote(code, node, users);
+            if (st.closed || !st.loaded) {
+                return;
+            }
+            if (event != null && notice != null) {
+                List<SessionContext> to = st.members.values().stream()
+                        .filter(m -> !m.identity().publicToken().equals(publicToken)).toList();
+                broadcaster.send(to, event, notice);
+            }
+            if (event != null || !users.equals(before)) {
+                broadcaster.send(st.members.values(), Outbound.PRESENCE, presence(code, users(st)));
+            }
+        }
+    }
+
+    private void setRemote(String code, String node, List<Map<String, Object>> users) {
+        if (users.isEmpty()) {
+            remote.computeIfPresent(code, (k, byNode) -> {
+                byNode.remove(node);
+                return byNode.isEmpty() ? null : byNode;
+            });
+        } else {
+            remote.computeIfAbsent(code, k -> new ConcurrentHashMap<>()).put(node, users);
+        }
+    }
+
+    private Map<String, List<Map<String, Object>>> remoteOf(String code) {
+        return remote.getOrDefault(code, Map.of());
+    }
+
+    /**
+     * Other nodes went away (their users leave every room, with {@code user_left} here for identities no longer
+     * present on any node) and others appeared (their users are read from their live snapshots, unless their
+     * {@code members} events came first).
+     *
+     * @param gone     node ids that stopped
+     * @param appeared snapshots {@code {node, sessions: [{rooms, username, public_token}]}} of new nodes
+     */
+    public void nodesChanged(List<String> gone, List<Map<String, Object>> appeared) {
+        java.util.Set<String> codes = new java.util.HashSet<>(remote.keySet());
+        Map<String, Map<String, List<Map<String, Object>>>> added = new java.util.HashMap<>();
+        for (Map<String, Object> snap : appeared) {
+            String node = String.valueOf(snap.get("node"));
+            if (snap.get("sessions") instanceof List<?> list) {
+                for (Object o : list) {
+                    if (o instanceof Map<?, ?> sm && sm.get("rooms") instanceof List<?> in) {
+                        for (Object r : in) {
+                            String code = String.valueOf(r);
+                            added.computeIfAbsent(code, k -> new LinkedHashMap<>()).computeIfAbsent(node, k -> usersIn(snap, code));
+                        }
+                    }
+                }
+            }
+        }
+        codes.addAll(added.keySet());
+        for (String code : codes) {
+            RoomState st = rooms.get(code);
+            Runnable update = () -> {
+                for (String g : gone) {
+                    setRemote(code, g, List.of());
+                }
+                added.getOrDefault(code, Map.of()).forEach((node, users) -> {
+                    if (!remoteOf(code).containsKey(node)) {
+                        setRemote(code, node, users);
+                    }
+                });
+            };
+            if (st == null) {
+                update.run();
+                continue;
+            }
+            synchronized (st) {
+                List<Map<String, Object>> before = users(st);
+                update.run();
+                if (st.closed || !st.loaded) {
+                    continue;
+                }
+                List<Map<String, Object>> after = users(st);
+                if (after.equals(before)) {
+                    continue;
+                }
+                for (Map<String, Object> u : before) {
+                    if (after.stream().noneMatch(x -> x.get("public_token").equals(u.get("public_token")))) {
+                        Map<String, Object> p = new LinkedHashMap<>(u);
+                        p.put("room", code);
+                        p.put("timestamp", Instant.ofEpochMilli(clock.millis()).toString());
+                        p.put("users", after);
+                        broadcaster.send(st.members.values(), Outbound.USER_LEFT, p);
+                    }
+                }
+                broadcaster.send(st.members.values(), Outbound.PRESENCE, presence(code, after));
+            }
+        }
+    }
+
+    /** Publishes this node's users of every room held here (after the bus came back). */
+    public void republishMembers() {
+        for (RoomState st : List.copyOf(rooms.values())) {
+            synchronized (st) {
+                if (!st.closed && st.loaded) {
+                    publishMembers(st, null, null, null);
+                }
+            }
+        }
+    }
+
+    /** The users of a room in a node's live snapshot (sessions with {@code rooms, username, public_token}). */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> usersIn(Map<String, Object> snapshot, String code) {
+        Map<String, Map<String, Object>> byToken = new LinkedHashMap<>();
+        Object sessions = snapshot.get("sessions");
+        if (sessions instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> s && s.get("rooms") instanceof List<?> in && in.contains(code)
+                        && s.get("public_token") instanceof String pt) {
+                    Map<String, Object> u = new LinkedHashMap<>();
+                    u.put("username", s.get("username"));
+                    u.put("user_id", pt);
+                    u.put("public_token", pt);
+                    byToken.putIfAbsent(pt, u);
+                }
+            }
+        }
+        return new ArrayList<>(byToken.values());
+    }
+
+    private void publishMembers(RoomState st, Outbound event, Map<String, Object> notice, Identity who) {
+        if (!bus.enabled()) {
+            return;
+        }
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("room", st.code);
+        e.put("users", localUsers(st));
+        e.put("event", event == null ? null : event.name());
+        e.put("notice", notice);
+        e.put("public_token", who == null ? null : who.publicToken());
+        bus.publish("members", e);
     }
 
     /**
@@ -328,6 +638,14 @@ public final class RoomRegistry {
                         throw new ChatException("username_taken", "the name " + name + " is already used in room " + code, 409);
                     }
                 }
+                for (List<Map<String, Object>> users : remoteOf(code).values()) {
+                    for (Map<String, Object> u : users) {
+                        if (!ctx.identity().publicToken().equals(u.get("public_token"))
+                                && name.equalsIgnoreCase(String.valueOf(u.get("username")))) {
+                            throw new ChatException("username_taken", "the name " + name + " is already used in room " + code, 409);
+                        }
+                    }
+                }
             }
         }
     }
@@ -341,6 +659,7 @@ public final class RoomRegistry {
             }
             synchronized (st) {
                 broadcaster.send(st.members.values(), Outbound.PRESENCE, presence(code, users(st)));
+                publishMembers(st, null, null, null);
             }
         }
     }
@@ -368,7 +687,7 @@ public final class RoomRegistry {
             return;
         }
         synchronized (st) {
-            st.recent.removeIf(p -> p.get("id") instanceof Number n && ids.contains(n.longValue()));
+            st.recent.keySet().removeAll(ids);
         }
     }
 
@@ -407,12 +726,16 @@ public final class RoomRegistry {
         return payload;
     }
 
+    /** Adds a payload to the room's history, in id order, keeping the newest {@code historySize}. */
     private void remember(RoomState st, Map<String, Object> payload) {
-        st.recent.addLast(payload);
+        st.recent.put(id(payload), payload);
         while (st.recent.size() > historySize) {
-            st.recent.removeFirst();
+            st.recent.pollFirstEntry();
         }
-        st.lastId = Math.max(st.lastId, (Long) payload.get("id"));
+    }
+
+    private static long id(Map<String, Object> payload) {
+        return ((Number) payload.get("id")).longValue();
     }
 
     private void close(RoomState st) {
@@ -432,7 +755,22 @@ public final class RoomRegistry {
         return st.members.values().stream().filter(other).toList();
     }
 
-    private static List<Map<String, Object>> users(RoomState st) {
+    /** The room's users on every node, one entry per identity: this node's first, in join order. */
+    private List<Map<String, Object>> users(RoomState st) {
+        Map<String, Map<String, Object>> byToken = new LinkedHashMap<>();
+        for (Map<String, Object> u : localUsers(st)) {
+            byToken.putIfAbsent((String) u.get("public_token"), u);
+        }
+        for (List<Map<String, Object>> users : remoteOf(st.code).values()) {
+            for (Map<String, Object> u : users) {
+                byToken.putIfAbsent((String) u.get("public_token"), u);
+            }
+        }
+        return new ArrayList<>(byToken.values());
+    }
+
+    /** This node's users of the room, one per identity, in join order. */
+    private static List<Map<String, Object>> localUsers(RoomState st) {
         Map<String, Map<String, Object>> byToken = new LinkedHashMap<>();
         for (SessionContext m : st.members.values()) {
             byToken.putIfAbsent(m.identity().token(), MessagePayloads.user(m.identity()));

@@ -277,8 +277,28 @@ public final class SocketGateway implements AutoCloseable {
         this.gate = passed;
     }
 
-    /** An account renamed on its profile: its live sockets speak under the new name, and their rooms see it. */
+    private volatile dev.chatserver.cluster.ClusterBus bus = dev.chatserver.cluster.ClusterBus.LOCAL;
+
+    /** Joins the cluster: kicks, moves, logouts and renames of sockets on other nodes are published there. */
+    public void cluster(dev.chatserver.cluster.ClusterBus clusterBus) {
+        this.bus = clusterBus;
+    }
+
+    /** This node's id ({@code local} without a cluster). */
+    public String nodeId() {
+        return bus.nodeId();
+    }
+
+    /** An account renamed on its profile: its live sockets speak under the new name, and their rooms see it (every node). */
     public void renameIdentity(String token, String newName) {
+        renameIdentityHere(token, newName);
+        if (bus.enabled()) {
+            bus.publish("rename", Map.of("token", token, "name", newName));
+        }
+    }
+
+    /** {@link #renameIdentity} for this node's sockets. */
+    public void renameIdentityHere(String token, String newName) {
         for (SessionContext ctx : sessions.forToken(token)) {
             ctx.identity(ctx.identity().renamed(newName));
             rooms.presenceChanged(ctx);
@@ -286,7 +306,7 @@ public final class SocketGateway implements AutoCloseable {
     }
 
     /** Drops every live socket of a banned token, telling it why. */
-    private void disconnectToken(String token) {
+    void disconnectToken(String token) {
         for (SessionContext ctx : sessions.forToken(token)) {
             ctx.client().sendEvent("error", Map.of("code", "banned", "message", "this identity is banned", "event", "connect"));
             ctx.client().disconnect();
@@ -294,7 +314,7 @@ public final class SocketGateway implements AutoCloseable {
     }
 
     /** Drops every live socket from a banned IP, telling it why. */
-    private void disconnectIp(String ip) {
+    void disconnectIp(String ip) {
         for (SessionContext ctx : sessions.all()) {
             if (ip.equals(ctx.ip())) {
                 ctx.client().sendEvent("error", Map.of("code", "banned", "message", "this address is banned", "event", "connect"));
@@ -304,10 +324,46 @@ public final class SocketGateway implements AutoCloseable {
     }
 
     /**
-     * Admin kick: disconnects one socket, telling it {@code error {code: kicked}}.
-     * @return false when no such socket is connected here
+     * Admin kick: disconnects one socket, telling it {@code error {code: kicked}}; a socket of another node (found
+     * in its live snapshot) is kicked there through the cluster.
+     * @return false when no such socket is connected here nor on another node
      */
     public boolean kick(java.util.UUID sessionId, String reason) {
+        if (kickHere(sessionId, reason)) {
+            return true;
+        }
+        String node = remoteNodeOf(sessionId);
+        if (node == null) {
+            return false;
+        }
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("sid", sessionId.toString());
+        e.put("reason", reason);
+        e.put("to", node);
+        bus.publish("kick_sid", e);
+        return true;
+    }
+
+    /** The node holding a session according to the other nodes' live snapshots, or null. */
+    private String remoteNodeOf(java.util.UUID sessionId) {
+        if (!bus.enabled()) {
+            return null;
+        }
+        String sid = sessionId.toString();
+        for (Map<String, Object> snap : bus.othersLive()) {
+            if (snap.get("sessions") instanceof List<?> list) {
+                for (Object o : list) {
+                    if (o instanceof Map<?, ?> m && sid.equals(m.get("sid"))) {
+                        return String.valueOf(snap.get("node"));
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@link #kick} of a socket of this node. @return false when it is not connected here */
+    public boolean kickHere(java.util.UUID sessionId, String reason) {
         SessionContext ctx = sessions.get(sessionId);
         if (ctx == null) {
             return false;
@@ -328,7 +384,16 @@ public final class SocketGateway implements AutoCloseable {
     public java.util.concurrent.CompletableFuture<Map<String, Object>> move(java.util.UUID sessionId, String room) {
         SessionContext ctx = sessions.get(sessionId);
         if (ctx == null || ctx.identity() == null) {
-            throw new ChatException("session_not_found", "no such live session", 404);
+            String node = remoteNodeOf(sessionId);
+            if (node == null) {
+                throw new ChatException("session_not_found", "no such live session", 404);
+            }
+            bus.publish("move_sid", Map.of("sid", sessionId.toString(), "room", room, "to", node));
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("from", null);
+            p.put("to", room);
+            p.put("node", node);
+            return java.util.concurrent.CompletableFuture.completedFuture(p);
         }
         java.util.concurrent.CompletableFuture<Map<String, Object>> done = new java.util.concurrent.CompletableFuture<>();
         ctx.serial().execute(() -> {
@@ -350,8 +415,16 @@ public final class SocketGateway implements AutoCloseable {
         return done;
     }
 
-    /** Drops every live socket of a revoked login session (logout) within the call. */
+    /** Drops every live socket of a revoked login session (logout) within the call, on every node. */
     public void disconnectLoginSession(String sessionHash) {
+        disconnectLoginSessionHere(sessionHash);
+        if (bus.enabled()) {
+            bus.publish("logout", Map.of("session_hash", sessionHash));
+        }
+    }
+
+    /** {@link #disconnectLoginSession} for this node's sockets. */
+    public void disconnectLoginSessionHere(String sessionHash) {
         for (SessionContext ctx : sessions.all()) {
             if (sessionHash.equals(ctx.loginSessionHash())) {
                 ctx.client().sendEvent("error", Map.of("code", "logged_out", "message", "you signed out", "event", "connect"));

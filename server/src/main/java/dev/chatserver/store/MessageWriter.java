@@ -16,11 +16,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The single writer of {@code messages}: a queue drained by one thread that inserts up to
  * {@code batchMax} messages per transaction (group commit) and completes each message's future only after
- * its transaction committed ("acked means stored"). Ids are assigned here, ascending, so every room's
- * messages are committed and completed in id order. On PostgreSQL, where several nodes write the same table,
- * each transaction first takes an advisory lock and then takes its ids from the {@code messages.id} identity
- * sequence, so ids stay unique and ascending in commit order across nodes (a reader that saw id n never later finds
- * a new message below n), and are never given again after old messages were deleted (retention).
+ * its transaction committed ("acked means stored"). Ids are assigned in the transaction, ascending, so every
+ * room's messages of this node are committed and completed in id order. Several nodes may write the same table
+ * (issue #11): on SQLite (nodes on one host sharing the file) the transaction takes the write lock first
+ * ({@code BEGIN IMMEDIATE}) and the first row's id is {@code MAX(id) + 1}; on PostgreSQL it takes an advisory lock
+ * and then its ids from the {@code messages.id} identity sequence. Either way ids stay unique and ascending in
+ * commit order across nodes, and (PostgreSQL) are never given again after old messages were deleted (retention;
+ * on SQLite retention never deletes the newest message, so {@code MAX(id)} never goes back).
  *
  * <p>When the database cannot be reached ({@link Database#isUnavailable}), the whole batch is refused with
  * {@code unavailable} (503) at once, never acked; the next batch tries again, so sending recovers by itself.
@@ -41,7 +43,6 @@ public final class MessageWriter implements AutoCloseable {
     private volatile java.util.concurrent.Executor commitExecutor;
     private volatile java.util.function.Consumer<MessageRow> commitListener;
     private volatile java.util.function.LongConsumer commitObserver = nanos -> { };
-    private long nextId;
     /** PostgreSQL: other nodes insert too, so ids are read under a lock in each transaction. */
     private final boolean shared;
     /** Advisory lock key of message id allocation on PostgreSQL ("msgs"). */
@@ -69,7 +70,6 @@ public final class MessageWriter implements AutoCloseable {
         this.batchMax = batchMax;
         this.queue = new ArrayBlockingQueue<>(queueMax);
         this.shared = Database.dialectOf(jdbi) == Dialect.POSTGRES;
-        this.nextId = jdbi.onDemand(MessageDao.class).maxId() + 1;
         this.thread = new Thread(this::run, "message-writer");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -192,36 +192,19 @@ public final class MessageWriter implements AutoCloseable {
     /**
      * @return true when committed, or when the database is unreachable (every future then failed with
      *     {@code unavailable}); false on another failure (a batch of one then failed with {@code store_failed})
+     *
+     * <p>Ids: see the class comment; on SQLite the transaction's first statement is the first row's INSERT,
+     * whose id {@code MAX(id) + 1} is read under the write lock, and the batch's other rows follow it.
      */
     private boolean insert(List<Pending> batch) {
         List<MessageRow> stored = new ArrayList<>(batch.size());
         long started = System.nanoTime();
         try {
-            jdbi.useTransaction(h -> {
-                List<Long> ids = new ArrayList<>(batch.size());
-                if (shared) { // under the lock, so one node's batch takes all its ids before the next node's batch
-                    h.execute("SELECT pg_advisory_xact_lock(" + ID_LOCK + ")");
-                    ids.addAll(h.createQuery("SELECT nextval(pg_get_serial_sequence('messages', 'id')) FROM generate_series(1, :n)")
-                            .bind("n", batch.size()).mapTo(Long.class).list());
-                    java.util.Collections.sort(ids);
-                } else {
-                    for (int i = 0; i < batch.size(); i++) {
-                        ids.add(nextId + i);
-                    }
-                }
-                stored.clear();
-                for (int i = 0; i < batch.size(); i++) {
-                    MessageRow r = batch.get(i).row();
-                    stored.add(new MessageRow(ids.get(i), r.room(), r.token(), r.publicToken(), r.username(), r.text(), r.kind(),
-                            r.senderIp(), r.createdAt(), r.file()));
-                }
-                PreparedBatch pb = h.prepareBatch("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
-                        + "VALUES (:id, :room, :token, :username, :text, :kind, :senderIp, :createdAt, :fileId)");
-                for (MessageRow r : stored) {
-                    pb.bindMethods(r).add();
-                }
-                pb.execute();
-            });
+            if (shared) {
+                insertPostgres(batch, stored);
+            } else {
+                insertSqlite(batch, stored);
+            }
         } catch (RuntimeException e) {
             if (Database.isUnavailable(e)) {
                 log.warn("database unavailable, {} message(s) refused: {}", batch.size(), e.toString());
@@ -233,11 +216,6 @@ public final class MessageWriter implements AutoCloseable {
                 return true;
             }
             log.error("commit of {} message(s) failed: {}", batch.size(), e.toString());
-            try {
-                nextId = Math.max(nextId, jdbi.onDemand(MessageDao.class).maxId() + 1);
-            } catch (RuntimeException again) {
-                log.error("cannot read the last message id: {}", again.toString());
-            }
             if (batch.size() == 1) {
                 batch.get(0).done().completeExceptionally(
                         new ChatException("store_failed", "the message could not be stored; retry", 503));
@@ -245,7 +223,6 @@ public final class MessageWriter implements AutoCloseable {
             return false;
         }
         commitObserver.accept(System.nanoTime() - started);
-        nextId = stored.get(stored.size() - 1).id() + 1;
         commits.incrementAndGet();
         committedMessages.addAndGet(stored.size());
         java.util.function.Consumer<MessageRow> listener = commitListener;
@@ -271,6 +248,68 @@ public final class MessageWriter implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /** PostgreSQL: ids from the identity sequence under an advisory lock, one transaction per batch. */
+    private void insertPostgres(List<Pending> batch, List<MessageRow> stored) {
+        jdbi.useTransaction(h -> {
+            List<Long> ids = new ArrayList<>(batch.size());
+            // under the lock, so one node's batch takes all its ids before the next node's batch
+            h.execute("SELECT pg_advisory_xact_lock(" + ID_LOCK + ")");
+            ids.addAll(h.createQuery("SELECT nextval(pg_get_serial_sequence('messages', 'id')) FROM generate_series(1, :n)")
+                    .bind("n", batch.size()).mapTo(Long.class).list());
+            java.util.Collections.sort(ids);
+            stored.clear();
+            for (int i = 0; i < batch.size(); i++) {
+                MessageRow r = batch.get(i).row();
+                stored.add(new MessageRow(ids.get(i), r.room(), r.token(), r.publicToken(), r.username(), r.text(), r.kind(),
+                        r.senderIp(), r.createdAt(), r.file()));
+            }
+            PreparedBatch pb = h.prepareBatch("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
+                    + "VALUES (:id, :room, :token, :username, :text, :kind, :senderIp, :createdAt, :fileId)");
+            for (MessageRow r : stored) {
+                pb.bindMethods(r).add();
+            }
+            pb.execute();
+        });
+    }
+
+    /** SQLite: write lock first, the first row's id {@code MAX(id) + 1} read by its INSERT, the others follow. */
+    private void insertSqlite(List<Pending> batch, List<MessageRow> stored) {
+        jdbi.useHandle(h -> {
+            // IMMEDIATE: take the write lock (waiting up to busy_timeout) before reading MAX(id); a deferred
+            // transaction could be refused at once with SQLITE_BUSY when another node's writer got there first
+            h.execute("BEGIN IMMEDIATE");
+            try {
+                MessageRow r0 = batch.get(0).row();
+                h.createUpdate("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
+                                + "VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM messages), :room, :token, :username, :text, "
+                                + ":kind, :senderIp, :createdAt, :fileId)")
+                        .bindMethods(r0).execute();
+                long id = h.createQuery("SELECT last_insert_rowid()").mapTo(Long.class).one();
+                for (Pending p : batch) {
+                    MessageRow r = p.row();
+                    stored.add(new MessageRow(id++, r.room(), r.token(), r.publicToken(), r.username(), r.text(), r.kind(),
+                            r.senderIp(), r.createdAt(), r.file()));
+                }
+                if (stored.size() > 1) {
+                    PreparedBatch pb = h.prepareBatch("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
+                            + "VALUES (:id, :room, :token, :username, :text, :kind, :senderIp, :createdAt, :fileId)");
+                    for (MessageRow r : stored.subList(1, stored.size())) {
+                        pb.bindMethods(r).add();
+                    }
+                    pb.execute();
+                }
+                h.execute("COMMIT");
+            } catch (RuntimeException e) {
+                try {
+                    h.execute("ROLLBACK");
+                } catch (RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+                throw e;
+            }
+        });
     }
 
     /** As {@link #close(long)} with 10 s. */

@@ -2,6 +2,7 @@ package dev.chatserver.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -48,6 +49,24 @@ class ConfigLoaderTest {
         assertEquals(256, c.commitBatchMax());
         assertEquals(20_000, c.writeQueueMax());
         assertEquals("FULL", c.sqliteSynchronous());
+    }
+
+    @Test
+    void clusterIsOffByDefaultAndTakesARedisUrlAndNodeId() {
+        ClusterSettings off = load().cluster();
+        assertFalse(off.enabled(), "one node, no Redis, by default");
+        assertTrue(off.nodeId().matches("[A-Za-z0-9._-]+-[0-9a-f]{6}"), off.nodeId());
+        env.put("CHAT_REDIS_URL", "redis://10.0.0.5:6379");
+        env.put("CHAT_NODE_ID", "node-a");
+        ClusterSettings on = load().cluster();
+        assertTrue(on.enabled());
+        assertEquals("redis://10.0.0.5:6379", on.redisUrl());
+        assertEquals("node-a", on.nodeId());
+        env.put("CHAT_REDIS_URL", "10.0.0.5:6379");
+        assertTrue(refused().getMessage().contains("CHAT_REDIS_URL"));
+        env.put("CHAT_REDIS_URL", "redis://10.0.0.5:6379");
+        env.put("CHAT_NODE_ID", "node a");
+        assertTrue(refused().getMessage().contains("CHAT_NODE_ID"));
     }
 
     @Test
