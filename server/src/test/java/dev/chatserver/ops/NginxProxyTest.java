@@ -3,18 +3,17 @@ package dev.chatserver.ops;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static dev.chatserver.support.NginxServer.replaceOnce;
 
 import dev.chatserver.config.ServerConfig;
 import dev.chatserver.support.HttpSession;
+import dev.chatserver.support.NginxServer;
 import dev.chatserver.support.SocketClient;
 import dev.chatserver.support.TestServer;
 import dev.chatserver.support.Uploads;
 import io.socket.client.IO;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,111 +50,38 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("nginx")
 class NginxProxyTest {
-    private static final Path NGINX = Path.of("/usr/sbin/nginx");
     private static final String MARKER = "<!-- nginx-config: tested by";
     private static final String NGINX_IP = "127.0.0.2";
 
     @TempDir
     Path dir;
     TestServer server;
-    Process nginx;
+    NginxServer nginx;
 
     @AfterEach
     void stop() throws Exception {
         if (nginx != null) {
-            nginx.destroy(); // SIGTERM: nginx's fast shutdown
-            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
-                nginx.destroyForcibly();
-            }
+            nginx.close();
         }
         if (server != null) {
             server.close();
         }
     }
 
-    /** The documented server configuration: the first nginx block after the marker in docs/deploy.md. */
-    static String documentedConfig() throws IOException {
-        String doc = Files.readString(Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("docs/deploy.md"));
-        int marker = doc.indexOf(MARKER);
-        assertTrue(marker >= 0, "docs/deploy.md has lost its tested nginx block marker");
-        int start = doc.indexOf("```nginx\n", marker) + "```nginx\n".length();
-        return doc.substring(start, doc.indexOf("```", start));
-    }
-
-    private static String replaceOnce(String text, String target, String replacement) {
-        assertTrue(text.contains(target), "the documented nginx config no longer has: " + target);
-        return text.replace(target, replacement);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String run(Path workDir, String... command) throws Exception {
-        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
-        assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + out);
-        return out;
-    }
-
-    /** Starts nginx with the documented block; @return its TLS port */
+    /** Starts nginx with the documented block (first nginx block after the marker in docs/deploy.md); @return its TLS port */
     private int startNginx(int upstreamPort) throws Exception {
-        run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
-                "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
-        int port = freePort();
-        String site = documentedConfig();
+        NginxServer.run(dir, List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
+                "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"));
+        int port = NginxServer.freePort();
+        String site = NginxServer.documentedBlock("docs/deploy.md", MARKER);
         site = replaceOnce(site, "listen 443 ssl;", "listen 127.0.0.1:" + port + " ssl;");
         site = replaceOnce(site, "listen [::]:443 ssl;", "");
         site = replaceOnce(site, "server 127.0.0.1:5000;", "server 127.0.0.1:" + upstreamPort + ";");
         site = replaceOnce(site, "/etc/letsencrypt/live/chat.example.org/fullchain.pem", dir.resolve("cert.pem").toString());
         site = replaceOnce(site, "/etc/letsencrypt/live/chat.example.org/privkey.pem", dir.resolve("key.pem").toString());
         site = replaceOnce(site, "proxy_pass http://chat_server;", "proxy_pass http://chat_server;\n        proxy_bind " + NGINX_IP + ";");
-        for (String temp : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi", "logs")) {
-            Files.createDirectories(dir.resolve(temp));
-        }
-        String conf = "user " + System.getProperty("user.name") + ";\n" // used only when started as root (CI)
-                + "worker_processes 1;\n"
-                + "daemon off;\n"
-                + "pid " + dir.resolve("nginx.pid") + ";\n"
-                + "error_log " + dir.resolve("logs/error.log") + " info;\n"
-                + "events { worker_connections 256; }\n"
-                + "http {\n"
-                + "    access_log " + dir.resolve("logs/access.log") + ";\n"
-                + "    client_body_temp_path " + dir.resolve("client_body") + ";\n"
-                + "    proxy_temp_path " + dir.resolve("proxy") + ";\n"
-                + "    fastcgi_temp_path " + dir.resolve("fastcgi") + ";\n"
-                + "    uwsgi_temp_path " + dir.resolve("uwsgi") + ";\n"
-                + "    scgi_temp_path " + dir.resolve("scgi") + ";\n"
-                + site
-                + "}\n";
-        Path confFile = dir.resolve("nginx.conf");
-        Files.writeString(confFile, conf);
-        String[] base = {NGINX.toString(), "-p", dir + "/", "-e", dir.resolve("logs/error.log").toString(), "-c", confFile.toString()};
-        run(dir, concat(base, "-t"));
-        nginx = new ProcessBuilder(base).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (true) { // nginx says nothing when it listens: await the port, with a deadline
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return port;
-            } catch (IOException notYet) {
-                if (!nginx.isAlive() || System.nanoTime() > deadline) {
-                    throw new AssertionError("nginx did not listen on " + port + ":\n"
-                            + Files.readString(dir.resolve("logs/error.log")));
-                }
-                Thread.onSpinWait();
-            }
-        }
-    }
-
-    private static String[] concat(String[] a, String b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
-        out[a.length] = b;
-        return out;
+        nginx = NginxServer.start(dir, site, port);
+        return port;
     }
 
     /** Trusts exactly the certificate made for this nginx. */
@@ -190,7 +116,7 @@ class NginxProxyTest {
 
     @Test
     void aClientChatsThroughTheDocumentedNginxOverWebsocketAndPollingAndUploads() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(NGINX), "skipped: /usr/sbin/nginx is missing (apt-get install -y nginx)");
+        Assumptions.assumeTrue(NginxServer.available(), "skipped: /usr/sbin/nginx is missing (apt-get install -y nginx)");
         server = TestServer.start(ServerConfig.forTests(dir.resolve("server")).toBuilder().trustedProxies(List.of(NGINX_IP)).build());
         int port = startNginx(server.port());
         String base = "https://127.0.0.1:" + port;
