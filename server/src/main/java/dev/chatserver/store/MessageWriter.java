@@ -37,7 +37,7 @@ public final class MessageWriter implements AutoCloseable {
     private volatile java.util.function.LongConsumer commitObserver = nanos -> { };
     private long nextId;
 
-    private record Pending(MessageRow row, CompletableFuture<MessageRow> done) {
+    private record Pending(MessageRow row, java.util.function.Function<MessageRow, ?> then, CompletableFuture<Object> done) {
     }
 
     /**
@@ -62,13 +62,29 @@ public final class MessageWriter implements AutoCloseable {
      *     {@link ChatException} ({@code server_busy} when the queue is full, {@code store_failed} on a database error)
      */
     public CompletableFuture<MessageRow> submit(MessageRow row) {
-        CompletableFuture<MessageRow> done = new CompletableFuture<>();
+        return submit(row, r -> r);
+    }
+
+    /**
+     * Queues a message for the next commit and runs {@code then} on the stored row in commit (= id) order: on
+     * the {@link #onCommit(java.util.concurrent.Executor, java.util.function.Consumer) commit executor} right
+     * after the commit listener, or on the writer thread when there is none. Use it for any fan-out that must
+     * keep id order (direct messages): a continuation attached to the returned future by the submitting thread
+     * could run after a newer message's, if the commit finished before it was attached.
+     *
+     * @param then what to do with the stored row, in commit order; must not block; its result completes the future
+     * @return a future completed with {@code then}'s result after commit, or failed as {@link #submit(MessageRow)}
+     *     (also with {@code then}'s exception, if it threw)
+     */
+    @SuppressWarnings("unchecked")
+    public <T> CompletableFuture<T> submit(MessageRow row, java.util.function.Function<MessageRow, T> then) {
+        CompletableFuture<Object> done = new CompletableFuture<>();
         if (!running) {
             done.completeExceptionally(new ChatException("server_busy", "the server is shutting down", 503));
-        } else if (!queue.offer(new Pending(row, done))) {
+        } else if (!queue.offer(new Pending(row, then, done))) {
             done.completeExceptionally(new ChatException("server_busy", "too many messages in flight; retry shortly", 503));
         }
-        return done;
+        return (CompletableFuture<T>) (CompletableFuture<?>) done;
     }
 
     /** Receives the duration of every committed transaction, ns (metrics); called on the writer thread. */
@@ -171,10 +187,10 @@ public final class MessageWriter implements AutoCloseable {
         committedMessages.addAndGet(stored.size());
         java.util.function.Consumer<MessageRow> listener = commitListener;
         for (int i = 0; i < batch.size(); i++) {
-            CompletableFuture<MessageRow> done = batch.get(i).done();
+            Pending p = batch.get(i);
             MessageRow row = stored.get(i);
             if (listener == null) {
-                done.complete(row);
+                finish(p, row);
                 continue;
             }
             try {
@@ -184,14 +200,24 @@ public final class MessageWriter implements AutoCloseable {
                     } catch (RuntimeException e) {
                         log.error("commit listener failed for message {}", row.id(), e);
                     } finally {
-                        done.complete(row);
+                        finish(p, row);
                     }
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                done.complete(row); // shutting down: stored, nobody left to fan out to
+                finish(p, row); // shutting down: stored; its own step runs here (nobody is left to fan out to)
             }
         }
         return true;
+    }
+
+    /** Runs the message's own in-order step and completes its future with the result. */
+    private static void finish(Pending p, MessageRow row) {
+        try {
+            p.done().complete(p.then().apply(row));
+        } catch (RuntimeException e) {
+            log.error("commit step failed for message {}", row.id(), e);
+            p.done().completeExceptionally(e);
+        }
     }
 
     /** As {@link #close(long)} with 10 s. */
