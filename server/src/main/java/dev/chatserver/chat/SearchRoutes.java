@@ -83,6 +83,9 @@ public final class SearchRoutes {
         String finalRoom = room;
         String plain = q;
         List<Map<String, Object>> results = jdbi.withHandle(h -> {
+            if (fts) {
+                dev.chatserver.store.FtsIndex.catchUp(h); // messages committed since the writer last indexed
+            }
             var stmt = h.createQuery(sql).bind("q", query).bind("token", token).bind("limit", limit);
             if (finalRoom != null) {
                 stmt.bind("room", finalRoom);

@@ -36,6 +36,8 @@ public final class MessageWriter implements AutoCloseable {
     private volatile java.util.function.Consumer<MessageRow> commitListener;
     private volatile java.util.function.LongConsumer commitObserver = nanos -> { };
     private long nextId;
+    private int unindexed; // committed since the last full-text catch-up (writer thread only)
+    private boolean indexedOnce; // the queue left by an earlier run is indexed once at the first idle moment
 
     private record Pending(MessageRow row, java.util.function.Function<MessageRow, ?> then, CompletableFuture<Object> done) {
     }
@@ -120,17 +122,36 @@ public final class MessageWriter implements AutoCloseable {
             try {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    indexQueued(); // idle for 100 ms
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, batchMax - 1);
                 commit(batch);
+                unindexed += batch.size();
+                if (unindexed >= FtsIndex.BATCH) {
+                    indexQueued();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /** Moves the messages queued for the full-text index into it (see {@link FtsIndex}); failures are only logged. */
+    private void indexQueued() {
+        if (unindexed == 0 && indexedOnce) {
+            return;
+        }
+        try {
+            FtsIndex.catchUp(jdbi);
+            unindexed = 0;
+            indexedOnce = true;
+        } catch (RuntimeException e) {
+            log.error("full-text indexing failed (searches index the queue themselves): {}", e.toString());
         }
     }
 

@@ -127,6 +127,27 @@ class BroadcastOrderTest {
         assertTrue(bob.drain("private_message").isEmpty(), "no extra deliveries");
     }
 
+    @Test
+    void pollingAndWebsocketMembersGetTheSameEventsInTheSameOrder() {
+        io.socket.client.IO.Options polling = SocketClient.options();
+        polling.transports = new String[] {"polling"}; // the per-socket path of the broadcaster
+        SocketClient poller = SocketClient.connect(server.url(), polling);
+        clients.add(poller);
+        SocketClient ws = client();
+        poller.join("MIXED", "poller");
+        ws.join("MIXED", "ws");
+        List<JSONObject> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            sent.add(i % 2 == 0 ? ws.send("MIXED", "hello \u00e9\u20ac " + i) : poller.send("MIXED", "back " + i));
+        }
+        for (SocketClient c : List.of(poller, ws)) {
+            for (JSONObject s : sent) {
+                JSONObject got = c.awaitJson("message");
+                assertTrue(s.similar(got), "same payload as the ack, in order: " + s + " vs " + got);
+            }
+        }
+    }
+
     /** A socket sending {@link #MESSAGES_PER_SENDER} events of one kind; {@code key} groups the acked ids. */
     private record Sender(SocketClient client, String key, String event, Function<Integer, JSONObject> payload) {
     }
