@@ -26,17 +26,28 @@ public final class FtsIndex {
         return jdbi.withHandle(FtsIndex::catchUp);
     }
 
-    /** As {@link #catchUp(Jdbi)} on an open handle (not inside a transaction of the caller's). */
+    /** As {@link #catchUp(Jdbi)} on an open handle in auto-commit mode (not inside a transaction of the caller's). */
     public static int catchUp(Handle h) {
         boolean queued = h.createQuery("SELECT EXISTS (SELECT 1 FROM messages_fts_pending)").mapTo(Boolean.class).one();
         if (!queued) {
             return 0;
         }
-        return h.inTransaction(t -> {
-            int n = t.execute("INSERT INTO messages_fts (rowid, text) SELECT m.id, m.text FROM messages_fts_pending p "
+        // IMMEDIATE: take the write lock first (waiting up to busy_timeout); a deferred transaction that read first
+        // would fail at once with SQLITE_BUSY when another connection committed in between (WAL snapshot)
+        h.execute("BEGIN IMMEDIATE");
+        try {
+            int n = h.execute("INSERT INTO messages_fts (rowid, text) SELECT m.id, m.text FROM messages_fts_pending p "
                     + "JOIN messages m ON m.id = p.id ORDER BY p.id");
-            t.execute("DELETE FROM messages_fts_pending");
+            h.execute("DELETE FROM messages_fts_pending");
+            h.execute("COMMIT");
             return n;
-        });
+        } catch (RuntimeException e) {
+            try {
+                h.execute("ROLLBACK");
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
     }
 }
