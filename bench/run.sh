@@ -17,7 +17,9 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
-JAR="$ROOT/chat-server.jar"
+JAR="${BENCH_JAR:-$ROOT/chat-server.jar}"  # BENCH_JAR: another build (A/B runs)
+# chat-server's abuse limits (30 messages per user per minute, 50 sockets per IP) would refuse the load itself
+LIMITS=(-Dchat.messagesPerMinute=1000000 -Dchat.connectionsPerIp=1000000)
 PY=/usr/bin/python3
 
 QUICK=0
@@ -115,11 +117,11 @@ start_peer() { # name dir
   case "$name" in
     chat|chat-normal)
       local sync=FULL; [ "$name" = chat-normal ] && sync=NORMAL
-      cmd=(java -Dchat.host=127.0.0.1 -Dchat.sqliteSynchronous=$sync -jar "$JAR") ;;
+      cmd=(java -Dchat.host=127.0.0.1 -Dchat.sqliteSynchronous=$sync "${LIMITS[@]}" -jar "$JAR") ;;
     chat-pg)
       : "${BENCH_PG_URL:?chat-pg needs BENCH_PG_URL=jdbc:postgresql://host:port/db}"
       cmd=(env CHAT_DATABASE_URL="$BENCH_PG_URL" CHAT_DATABASE_USER="${BENCH_PG_USER:-}"
-           CHAT_DATABASE_PASSWORD="${BENCH_PG_PASSWORD:-}" java -Dchat.host=127.0.0.1 -jar "$JAR") ;;
+           CHAT_DATABASE_PASSWORD="${BENCH_PG_PASSWORD:-}" java -Dchat.host=127.0.0.1 "${LIMITS[@]}" -jar "$JAR") ;;
     node) cmd=(node "$HERE/peers/node-server.js") ;;
     flask) cmd=("$PY" "$HERE/peers/flask_server.py") ;;
     *) echo "unknown peer $name" >&2; return 1 ;;

@@ -142,7 +142,7 @@ public final class ChatServer implements AutoCloseable {
         this.sweeper = new OrphanSweeper(uploadDao, uploads, config.uploads().orphanMs(), clock);
         ChatCommands commands = new ChatCommands(identities, roomService, rooms, writer, bans, sessions,
                 clock, config.messageMaxChars(), limiter, config.messagesPerMinute(), access, blocks, mutes, uploads);
-        RichCommands rich = new RichCommands(rooms, sessions, writer, dispatcher, blocking, clock, config.messageMaxChars(),
+        RichCommands rich = new RichCommands(rooms, sessions, writer, blocking, clock, config.messageMaxChars(),
                 limiter, config.messagesPerMinute(), access, blocks, identities, jdbi,
                 new PollService(jdbi.onDemand(PollDao.class), clock));
         commands.rich(rich);

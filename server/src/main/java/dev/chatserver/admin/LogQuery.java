@@ -111,7 +111,11 @@ public final class LogQuery {
         sql.append(" ORDER BY m.id DESC LIMIT :limit OFFSET :offset");
         args.put("limit", limit);
         args.put("offset", offset);
+        boolean fts = args.containsKey("q");
         return jdbi.withHandle(h -> {
+            if (fts) {
+                search.catchUp(h); // SQLite: messages committed since the writer last indexed
+            }
             Query query = h.createQuery(sql.toString());
             args.forEach(query::bind);
             return query.map((rs, ctx) -> {

@@ -61,7 +61,6 @@ public final class RichCommands {
     private final RoomRegistry rooms;
     private final SessionRegistry sessions;
     private final MessageWriter writer;
-    private final Executor dispatcher;
     private final Executor blocking;
     private final Clock clock;
     private final int messageMaxChars;
@@ -85,14 +84,13 @@ public final class RichCommands {
     private volatile dev.chatserver.cluster.ClusterBus bus = dev.chatserver.cluster.ClusterBus.LOCAL;
 
     /** The collaborators: see {@link ChatCommands}; {@code blocking} runs timed poll closings. */
-    public RichCommands(RoomRegistry rooms, SessionRegistry sessions, MessageWriter writer, Executor dispatcher,
+    public RichCommands(RoomRegistry rooms, SessionRegistry sessions, MessageWriter writer,
                         Executor blocking, Clock clock, int messageMaxChars, RateLimiter limiter, int messagesPerMinute,
                         RoomAccess access, BlockService blocks, IdentityService identities, org.jdbi.v3.core.Jdbi jdbi,
                         PollService polls) {
         this.rooms = rooms;
         this.sessions = sessions;
         this.writer = writer;
-        this.dispatcher = dispatcher;
         this.blocking = blocking;
         this.clock = clock;
         this.messageMaxChars = messageMaxChars;
@@ -169,14 +167,15 @@ public final class RichCommands {
         String key = dmKey(me.publicToken(), other.publicToken());
         ensureConversation(key, me.token(), recipient);
         MessageRow row = new MessageRow(0, key, me.token(), me.publicToken(), me.username(), text, "chat", ctx.ip(), clock.millis());
-        return writer.submit(row).thenApplyAsync(stored -> {
+        // sent in commit order by the writer (a continuation attached here could pass a newer direct message)
+        return writer.submit(row, stored -> {
             Map<String, Object> payload = MessagePayloads.message(stored);
             payload.put("private", true);
             payload.put("to_user_id", other.publicToken());
             payload.put("to_username", other.username());
             ClusterRelay.toTokens(bus, sessions, blocks, List.of(recipient, me.token()), ctx, "private_message", payload, null);
             return payload;
-        }, dispatcher);
+        });
     }
 
     /** {@code list_conversations {}} -> {@code {conversations: [{room, user_id, username, last_id, unread, status}]}}. */

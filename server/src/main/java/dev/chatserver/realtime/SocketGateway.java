@@ -106,6 +106,9 @@ public final class SocketGateway implements AutoCloseable {
         // by the app handler never reach it, so it would refuse those responses. Polling bodies stay small.
         c.setHttpCompression(false);
         c.getSocketConfig().setReuseAddress(true);
+        // native epoll on Linux: fewer system calls and less garbage per write than NIO (architecture.md measured
+        // about -20 % CPU per delivery with the leak detector off); -Dio.netty.transport.noNative=true turns it off
+        c.setUseLinuxNativeEpoll(io.netty.channel.epoll.Epoll.isAvailable());
         c.setAuthorizationListener(this::authorize);
         c.setExceptionListener(new ExceptionListenerAdapter() {
             @Override

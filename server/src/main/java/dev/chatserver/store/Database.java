@@ -206,6 +206,7 @@ public final class Database implements AutoCloseable {
             }
             if (!ftsExisted) { // an existing database gets its messages indexed once
                 h.execute("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')");
+                h.execute("DELETE FROM messages_fts_pending"); // rebuilt from every message: nothing is left to queue
             }
         });
     }

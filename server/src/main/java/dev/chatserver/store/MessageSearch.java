@@ -75,7 +75,11 @@ public final class MessageSearch {
             arg = q;
         }
         boolean markHere = dialect == Dialect.POSTGRES;
+        boolean indexed = fts;
         return jdbi.withHandle(h -> {
+            if (indexed) {
+                FtsIndex.catchUp(h); // messages committed since the writer last indexed
+            }
             var stmt = h.createQuery(sql).bind("q", arg).bind("token", token).bind("limit", limit);
             if (sql.contains(":plain")) {
                 stmt.bind("plain", q);
@@ -110,6 +114,19 @@ public final class MessageSearch {
         }
         args.put("like", likePattern(q));
         return " AND m.text LIKE :like ESCAPE '\\'";
+    }
+
+    /**
+     * Brings the SQLite FTS5 index up to date with every committed message before a query that uses
+     * {@link #containsCondition} (new messages are indexed in batches, see {@link FtsIndex}); nothing on PostgreSQL,
+     * whose pg_trgm index is maintained by the insert itself.
+     *
+     * @param h the handle the query will run on
+     */
+    public void catchUp(org.jdbi.v3.core.Handle h) {
+        if (dialect != Dialect.POSTGRES) {
+            FtsIndex.catchUp(h);
+        }
     }
 
     /** {@code %q%} with {@code \}, {@code %} and {@code _} escaped by {@code \}. */

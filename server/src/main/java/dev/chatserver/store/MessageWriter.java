@@ -47,12 +47,14 @@ public final class MessageWriter implements AutoCloseable {
     private final boolean shared;
     /** Advisory lock key of message id allocation on PostgreSQL ("msgs"). */
     private static final long ID_LOCK = 0x6d736773L;
+    private int unindexed; // committed since the last full-text catch-up (writer thread only)
+    private boolean indexedOnce; // the queue left by an earlier run is indexed once at the first idle moment
 
-    private record Pending(MessageRow row, CompletableFuture<MessageRow> done) {
+    private record Pending(MessageRow row, java.util.function.Function<MessageRow, ?> then, CompletableFuture<Object> done) {
     }
 
     /** Put in the queue to wake the writer for a {@link #exclusive} task; never committed. */
-    private static final Pending WAKE = new Pending(null, null);
+    private static final Pending WAKE = new Pending(null, null, null);
 
     /** Work run on the writer thread between message batches ({@link #exclusive}). */
     private record Task(Runnable run, CompletableFuture<?> done) {
@@ -83,13 +85,29 @@ public final class MessageWriter implements AutoCloseable {
      *     {@code unavailable} when the database cannot be reached)
      */
     public CompletableFuture<MessageRow> submit(MessageRow row) {
-        CompletableFuture<MessageRow> done = new CompletableFuture<>();
+        return submit(row, r -> r);
+    }
+
+    /**
+     * Queues a message for the next commit and runs {@code then} on the stored row in commit (= id) order: on
+     * the {@link #onCommit(java.util.concurrent.Executor, java.util.function.Consumer) commit executor} right
+     * after the commit listener, or on the writer thread when there is none. Use it for any fan-out that must
+     * keep id order (direct messages): a continuation attached to the returned future by the submitting thread
+     * could run after a newer message's, if the commit finished before it was attached.
+     *
+     * @param then what to do with the stored row, in commit order; must not block; its result completes the future
+     * @return a future completed with {@code then}'s result after commit, or failed as {@link #submit(MessageRow)}
+     *     (also with {@code then}'s exception, if it threw)
+     */
+    @SuppressWarnings("unchecked")
+    public <T> CompletableFuture<T> submit(MessageRow row, java.util.function.Function<MessageRow, T> then) {
+        CompletableFuture<Object> done = new CompletableFuture<>();
         if (!running) {
             done.completeExceptionally(new ChatException("server_busy", "the server is shutting down", 503));
-        } else if (!queue.offer(new Pending(row, done))) {
+        } else if (!queue.offer(new Pending(row, then, done))) {
             done.completeExceptionally(new ChatException("server_busy", "too many messages in flight; retry shortly", 503));
         }
-        return done;
+        return (CompletableFuture<T>) (CompletableFuture<?>) done;
     }
 
     /**
@@ -158,8 +176,15 @@ public final class MessageWriter implements AutoCloseable {
                     queue.drainTo(batch, batchMax - 1);
                     batch.removeIf(p -> p == WAKE);
                     if (!batch.isEmpty()) {
+                        int n = batch.size();
                         commit(batch);
+                        unindexed += n;
+                        if (unindexed >= FtsIndex.BATCH) {
+                            indexQueued();
+                        }
                     }
+                } else if (tasks.isEmpty()) {
+                    indexQueued(); // idle for 100 ms
                 }
                 Task task = tasks.poll();
                 if (task != null) {
@@ -171,6 +196,21 @@ public final class MessageWriter implements AutoCloseable {
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /** Moves the messages queued for the full-text index into it (see {@link FtsIndex}); failures are only logged. */
+    private void indexQueued() {
+        if (shared || (unindexed == 0 && indexedOnce)) { // PostgreSQL: pg_trgm indexes at insert, no queue
+            unindexed = 0;
+            return;
+        }
+        try {
+            FtsIndex.catchUp(jdbi);
+            unindexed = 0;
+            indexedOnce = true;
+        } catch (RuntimeException e) {
+            log.error("full-text indexing failed (searches index the queue themselves): {}", e.toString());
         }
     }
 
@@ -227,10 +267,10 @@ public final class MessageWriter implements AutoCloseable {
         committedMessages.addAndGet(stored.size());
         java.util.function.Consumer<MessageRow> listener = commitListener;
         for (int i = 0; i < batch.size(); i++) {
-            CompletableFuture<MessageRow> done = batch.get(i).done();
+            Pending p = batch.get(i);
             MessageRow row = stored.get(i);
             if (listener == null) {
-                done.complete(row);
+                finish(p, row);
                 continue;
             }
             try {
@@ -240,11 +280,11 @@ public final class MessageWriter implements AutoCloseable {
                     } catch (RuntimeException e) {
                         log.error("commit listener failed for message {}", row.id(), e);
                     } finally {
-                        done.complete(row);
+                        finish(p, row);
                     }
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
-                done.complete(row); // shutting down: stored, nobody left to fan out to
+                finish(p, row); // shutting down: stored; its own step runs here (nobody is left to fan out to)
             }
         }
         return true;
@@ -310,6 +350,16 @@ public final class MessageWriter implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    /** Runs the message's own in-order step and completes its future with the result. */
+    private static void finish(Pending p, MessageRow row) {
+        try {
+            p.done().complete(p.then().apply(row));
+        } catch (RuntimeException e) {
+            log.error("commit step failed for message {}", row.id(), e);
+            p.done().completeExceptionally(e);
+        }
     }
 
     /** As {@link #close(long)} with 10 s. */

@@ -153,6 +153,58 @@ class MessageWriterTest {
     }
 
     @Test
+    void perMessageStepsRunInCommitOrderAfterTheListenerAndCompleteTheFuture() throws Exception {
+        MessageWriter writer = new MessageWriter(db.jdbi(), 64, 10_000);
+        ExecutorService dispatcher = Executors.newSingleThreadExecutor();
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        writer.onCommit(dispatcher, r -> seen.add("listener " + r.id()));
+        try {
+            List<CompletableFuture<String>> futures = new ArrayList<>();
+            try (WriteLock lock = new WriteLock(file)) { // all of them in one commit, from several threads
+                ExecutorService pool = Executors.newFixedThreadPool(4);
+                try {
+                    List<Future<CompletableFuture<String>>> submitted = new ArrayList<>();
+                    for (int i = 0; i < 40; i++) {
+                        int n = i;
+                        submitted.add(pool.submit(() -> writer.submit(msg("R", "m" + n), r -> {
+                            seen.add("step " + r.id());
+                            return "sent " + r.id();
+                        })));
+                    }
+                    for (Future<CompletableFuture<String>> f : submitted) {
+                        futures.add(f.get(WAIT_S, TimeUnit.SECONDS));
+                    }
+                } finally {
+                    pool.shutdown();
+                }
+            }
+            List<Long> ids = new ArrayList<>();
+            for (CompletableFuture<String> f : futures) {
+                String result = f.get(WAIT_S, TimeUnit.SECONDS);
+                ids.add(Long.parseLong(result.substring("sent ".length())));
+            }
+            List<String> expected = new ArrayList<>();
+            ids.stream().sorted().forEach(id -> {
+                expected.add("listener " + id);
+                expected.add("step " + id);
+            });
+            assertEquals(expected, seen, "listener then own step, message by message in id order");
+
+            CompletableFuture<String> failing = writer.submit(msg("R", "x"), r -> {
+                throw new IllegalStateException("step failed");
+            });
+            ExecutionException e = assertThrows(ExecutionException.class, () -> failing.get(WAIT_S, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, e.getCause());
+            assertEquals("sent " + (ids.stream().max(Long::compare).orElseThrow() + 2),
+                    writer.submit(msg("R", "after"), r -> "sent " + r.id()).get(WAIT_S, TimeUnit.SECONDS),
+                    "the writer goes on after a failed step");
+        } finally {
+            writer.close();
+            dispatcher.shutdown();
+        }
+    }
+
+    @Test
     void idsContinueAfterCloseAndReopen() throws Exception {
         MessageWriter first = new MessageWriter(db.jdbi(), 16, 100);
         List<CompletableFuture<MessageRow>> fs = List.of(first.submit(msg("R", "a")), first.submit(msg("R", "b")),
