@@ -100,6 +100,7 @@ public final class SocketGateway implements AutoCloseable {
         c.setMaxFramePayloadLength(config.maxFrameBytes());
         c.setMaxHttpContentLength(config.maxFrameBytes());
         c.setTransports(Transport.WEBSOCKET, Transport.POLLING);
+        c.setJsonSupport(new LimitedJsonSupport());
         // netty-socketio's HttpContentCompressor pairs each response with a request it saw; requests answered
         // by the app handler never reach it, so it would refuse those responses. Polling bodies stay small.
         c.setHttpCompression(false);
@@ -118,17 +119,26 @@ public final class SocketGateway implements AutoCloseable {
 
             @Override
             public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
+                if (e instanceof io.netty.handler.codec.TooLongFrameException
+                        || e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException) {
+                    observer.rejected("frame_too_large"); // Netty already sent close 1009 (or 413 for HTTP)
+                }
                 log.debug("closing {} after {}", ctx.channel().remoteAddress(), e.toString());
                 ctx.close();
                 return true;
             }
         });
         this.server = new QuickStopSocketIOServer(c);
+        PacketGuard guard = new PacketGuard(sessions, () -> observer);
+        TransportLimits.LastResort lastResort = new TransportLimits.LastResort(() -> observer);
         SocketIOChannelInitializer initializer = new SocketIOChannelInitializer() {
             @Override
             protected void addSocketioHandlers(ChannelPipeline pipeline) {
                 super.addSocketioHandlers(pipeline);
                 pipeline.addAfter(HTTP_REQUEST_DECODER, "app", appHandler.apply(firstDataSeen));
+                pipeline.addAfter("app", "pollingBodyLimit", new TransportLimits.PollingBodyLimit(config.maxFrameBytes(), () -> observer));
+                pipeline.addBefore(PACKET_HANDLER, "packetGuard", guard);
+                pipeline.addLast("lastResort", lastResort);
             }
         };
         this.firstDataSeen = firstDataCanceller(initializer);
@@ -251,6 +261,10 @@ public final class SocketGateway implements AutoCloseable {
     private AuthorizationResult authorize(HandshakeData data) {
         if (closing) {
             return AuthorizationResult.FAILED_AUTHORIZATION;
+        }
+        String eio = data.getSingleUrlParam("EIO");
+        if (eio != null && !eio.equals("4")) {
+            return AuthorizationResult.FAILED_AUTHORIZATION; // Engine.IO v3 clients: PacketGuard speaks v4 only
         }
         String ip = data.getAddress() == null ? "" : data.getAddress().getAddress().getHostAddress();
         if (bans.isBanned(handshakeToken(data)) || bans.isIpBanned(ip)) {
