@@ -60,7 +60,7 @@ public final class ConfigLoader {
             "adminSessionTtlMs", "shutdownTimeoutMs", "debug", "telegramBotToken", "telegramChatId", "telegramApiBase", "serverUrl", "totpGate", "totpSecret", "totpUser", "totpIssuer",
 
             "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
-            "uploadOrphanMs");
+            "uploadOrphanMs", "httpIdleTimeoutMs", "httpRequestTimeoutMs", "maxConnectionsPerIp");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -206,7 +206,11 @@ public final class ConfigLoader {
                 uploads,
                 bool(get, "debug"),
                 new TelegramSettings(get.apply("telegramBotToken"), get.apply("telegramChatId"), url(get, "telegramApiBase")),
-                gate(get));
+                gate(get),
+                new ConnectionSettings(
+                        (long) intIn(get, "httpIdleTimeoutMs", 1_000, 3_600_000),
+                        (long) intIn(get, "httpRequestTimeoutMs", 1_000, 3_600_000),
+                        intIn(get, "maxConnectionsPerIp", 1, 1_000_000)));
     }
 
     private static GateSettings gate(Function<String, String> get) {

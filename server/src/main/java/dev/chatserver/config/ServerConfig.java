@@ -43,6 +43,7 @@ import java.util.List;
  * @param shutdownTimeoutMs longest a clean shutdown (SIGTERM, {@code close()}) may take, ms: sockets are told
  *                        {@code server_shutdown} and disconnected, queued messages committed, pools closed
  * @param uploads         file sharing limits (issue #5): size, types, pixels, rate, quota, orphan time
+ * @param connections     TCP connections per IP and slow-HTTP timeouts (issue #9)
  */
 public record ServerConfig(
         String host,
@@ -77,7 +78,8 @@ public record ServerConfig(
         UploadSettings uploads,
         boolean debug,
         TelegramSettings telegram,
-        GateSettings gate) {
+        GateSettings gate,
+        ConnectionSettings connections) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
     public static ServerConfig forTests(Path dir) {
@@ -85,7 +87,8 @@ public record ServerConfig(
                 List.of("http://localhost", "http://127.0.0.1"), 25_000, 20_000, 500, 200,
                 2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
                 7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000, 10_000,
-                UploadSettings.DEFAULTS, false, TelegramSettings.NONE, GateSettings.OFF);
+                UploadSettings.DEFAULTS, false, TelegramSettings.NONE, GateSettings.OFF,
+                ConnectionSettings.DEFAULTS);
     }
 
     /** A copy with another port (tests restart on the same port). */
@@ -169,6 +172,7 @@ public record ServerConfig(
         b.debug = debug;
         b.telegram = telegram;
         b.gate = gate;
+        b.connections = connections;
         return b;
     }
 
@@ -207,6 +211,7 @@ public record ServerConfig(
         private boolean debug;
         private TelegramSettings telegram;
         private GateSettings gate;
+        private ConnectionSettings connections;
 
         private Builder() {
         }
@@ -376,9 +381,14 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder connections(ConnectionSettings value) {
+            this.connections = value;
+            return this;
+        }
+
         /** @return the config with the values set */
         public ServerConfig build() {
-            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate);
+            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate, connections);
         }
     }
 }

@@ -130,12 +130,14 @@ public final class SocketGateway implements AutoCloseable {
         });
         this.server = new QuickStopSocketIOServer(c);
         PacketGuard guard = new PacketGuard(sessions, () -> observer);
+        ConnectionGuard connectionGuard = new ConnectionGuard(config.connections(), () -> observer);
         TransportLimits.LastResort lastResort = new TransportLimits.LastResort(() -> observer);
         SocketIOChannelInitializer initializer = new SocketIOChannelInitializer() {
             @Override
             protected void addSocketioHandlers(ChannelPipeline pipeline) {
                 super.addSocketioHandlers(pipeline);
                 pipeline.addAfter(HTTP_REQUEST_DECODER, "app", appHandler.apply(firstDataSeen));
+                connectionGuard.install(pipeline, HTTP_REQUEST_DECODER, HTTP_ENCODER);
                 pipeline.addAfter("app", "pollingBodyLimit", new TransportLimits.PollingBodyLimit(config.maxFrameBytes(), () -> observer));
                 pipeline.addBefore(PACKET_HANDLER, "packetGuard", guard);
                 pipeline.addLast("lastResort", lastResort);
