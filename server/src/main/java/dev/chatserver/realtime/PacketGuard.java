@@ -148,8 +148,11 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
         }
         byte type = p.getByte(base);
         switch (type) {
-            case '1', '2', '3', '5', '6': // close, ping, pong (with "probe" while upgrading), upgrade, noop
-                return n <= 16 ? null : malformed("control packet with a body");
+            case '1', '5', '6': // close, upgrade, noop: one byte (the decoder throws on anything after it)
+                return n == 1 ? null : malformed("control packet with a body");
+            case '2', '3': // ping, pong; "probe" while upgrading to websocket
+                return n == 1 || (n == 6 && p.toString(base + 1, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("probe"))
+                        ? null : malformed("ping or pong with a body other than 'probe'");
             case '4':
                 break;
             default:
@@ -188,7 +191,9 @@ final class PacketGuard extends ChannelInboundHandlerAdapter {
             int start = i;
             while (i < n && p.getByte(base + i) != ',') {
                 byte b = p.getByte(base + i);
-                if (b == '[' || b == '{' || b == '"' || b < 0x20) {
+                boolean nameChar = b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '/' || b == '_'
+                        || b == '-' || b == '.';
+                if (!nameChar) { // e.g. '?': netty-socketio's namespace reader then reads past the packet (found by Jazzer)
                     return malformed("bad namespace");
                 }
                 if (i - start >= MAX_NAMESPACE_CHARS) {

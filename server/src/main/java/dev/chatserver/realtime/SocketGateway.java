@@ -370,6 +370,13 @@ public final class SocketGateway implements AutoCloseable {
 
     /** Engine.IO open (event loop; the v4 auth payload is not known yet). */
     private void onOpen(SocketIOClient client) {
+        if (client instanceof com.corundumstudio.socketio.transport.NamespaceClient nc && !nc.getBaseClient().isConnected()) {
+            // a polling client disconnected (e.g. refused by PacketGuard) before its first GET: netty-socketio keeps
+            // its ClientHead by session id and would connect it again on that GET, with no ping left to ever end it
+            // (found by MalformedFloodTest: orphan sessions). Finish it: answer the GET and drop it for good.
+            nc.getBaseClient().disconnect();
+            return;
+        }
         HandshakeData hd = client.getHandshakeData();
         String ip = hd.getAddress() == null ? null : hd.getAddress().getAddress().getHostAddress();
         Dialect dialect = Dialect.fromId(hd.getSingleUrlParam("dialect"));

@@ -179,6 +179,24 @@ class HostileInputTest {
     }
 
     @Test
+    void uploadsWithHeadersNettyCannotParseAreBadRequests() throws Exception {
+        // both made Netty 4.1's multipart decoder throw unchecked exceptions (found by MutationFuzzTest): now 400
+        String[] contentTypes = {"multipart/form-data; boundary=\"", "multipart/form-data; boundary=b"};
+        String[] bodies = {"--x\r\n", "--b\r\nContent-Disposition: form-data;a;a; name=\"file\"; filename=\"x\"\r\n\r\nabc\r\n--b--\r\n"};
+        String token;
+        try (SocketClient c = server.client()) {
+            c.join("UPLOADS", "u"); // the identity (with the secret token) comes with the first event
+            token = c.awaitJson("identity").getString("token");
+        }
+        for (int i = 0; i < contentTypes.length; i++) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/upload_file"))
+                    .header("Content-Type", contentTypes[i]).header("X-Chat-Token", token).POST(HttpRequest.BodyPublishers.ofString(bodies[i])).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, r.statusCode(), contentTypes[i] + ": " + r.body());
+        }
+    }
+
+    @Test
     void deepJsonInAnHttpBodyIsABadRequest() throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/login"))
                 .header("Content-Type", "application/json")
