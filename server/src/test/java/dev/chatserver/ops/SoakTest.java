@@ -95,7 +95,14 @@ class SoakTest {
             connecting.add(connectPool.submit(() -> connectAndJoin(url, "SOAK" + room, "u" + n, received)));
         }
         for (int i = 0; i < connections; i++) {
-            Socket s = connecting.get(i).get(2, TimeUnit.MINUTES);
+            Socket s;
+            try {
+                s = connecting.get(i).get(2, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                Path log = dir.resolve("server.log");
+                throw new AssertionError("client " + i + " could not connect; server log:\n"
+                        + (Files.exists(log) ? Files.readString(log) : "(none)"), e);
+            }
             sockets.add(s);
             roomOf.put(s, i % rooms);
         }
@@ -223,8 +230,23 @@ class SoakTest {
         return missing;
     }
 
+    /**
+     * One OkHttp client for every socket: io.socket's default one keeps OkHttp's dispatcher limit of 64 calls, and a
+     * websocket holds its call, so the 65th socket never connected.
+     */
+    private static final okhttp3.OkHttpClient HTTP;
+
+    static {
+        okhttp3.Dispatcher d = new okhttp3.Dispatcher();
+        d.setMaxRequests(100_000);
+        d.setMaxRequestsPerHost(100_000);
+        HTTP = new okhttp3.OkHttpClient.Builder().dispatcher(d).readTimeout(1, TimeUnit.MINUTES).build();
+    }
+
     private static Socket connectAndJoin(String url, String room, String name, Map<Socket, BitSet> received) throws Exception {
         IO.Options o = SocketClient.options();
+        o.callFactory = HTTP;
+        o.webSocketFactory = HTTP;
         Socket s = IO.socket(URI.create(url), o);
         BitSet got = new BitSet();
         received.put(s, got);
