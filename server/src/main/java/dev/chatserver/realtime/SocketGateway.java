@@ -382,8 +382,15 @@ public final class SocketGateway implements AutoCloseable {
         Dialect dialect = Dialect.fromId(hd.getSingleUrlParam("dialect"));
         SessionContext ctx = new SessionContext(client, ip, handshakeToken(hd), dialect,
                 new SerialExecutor(blocking, MAX_QUEUED_EVENTS), clock.millis());
-        sessions.add(ctx);
+        // count first: onClose decrements only for a session it removed, so it must never see the session uncounted
         perIp.computeIfAbsent(ip == null ? "" : ip, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        sessions.add(ctx);
+        if (client instanceof com.corundumstudio.socketio.transport.NamespaceClient nc && !nc.getBaseClient().isConnected()
+                && sessions.remove(client.getSessionId()) != null) {
+            // disconnected on another event loop between the check above and the add (its onClose found nothing)
+            perIp.computeIfPresent(ip == null ? "" : ip, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+            nc.getBaseClient().disconnect();
+        }
     }
 
     /** The v4 CONNECT packet's auth payload (event loop): ban check, dialect, then resolve the identity. */

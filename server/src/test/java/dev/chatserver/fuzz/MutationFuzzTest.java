@@ -51,7 +51,25 @@ class MutationFuzzTest {
                 "secret\u0000pbkdf2:sha256:1000$salt$00ff", "x\u0000$2b$04$", "x\u0000pbkdf2:sha1:1$s$zz", "\u0000"));
     }
 
+    /** Replays every stored Jazzer input (crash reproducers included) of that target, without Jazzer's agent. */
+    private static int replayJazzerInputs(String method, Consumer<byte[]> target) {
+        java.net.URL dirUrl = MutationFuzzTest.class.getResource("JazzerFuzzTestInputs/" + method);
+        if (dirUrl == null) {
+            return 0;
+        }
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of(dirUrl.toURI()))) {
+            List<java.nio.file.Path> all = files.sorted().toList();
+            for (java.nio.file.Path f : all) {
+                target.accept(java.nio.file.Files.readAllBytes(f));
+            }
+            return all.size();
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            throw new AssertionError("cannot read the stored inputs of " + method, e);
+        }
+    }
+
     private static void run(String name, Consumer<byte[]> target, List<String> seeds) {
+        int replayed = replayJazzerInputs(name, target);
         SplittableRandom random = new SplittableRandom(SEED ^ name.hashCode());
         List<byte[]> corpus = new ArrayList<>();
         for (String s : seeds) {
@@ -70,7 +88,8 @@ class MutationFuzzTest {
                 corpus.add(input); // keep some mutants so mutations compound
             }
         }
-        System.out.printf("fuzz %s: %d executions in %d s (seed %d), no crash%n", name, runs, SECONDS, SEED);
+        System.out.printf("fuzz %s: %d stored inputs replayed, %d executions in %d s (seed %d), no crash%n", name, replayed, runs,
+                SECONDS, SEED);
     }
 
     static byte[] mutate(byte[] base, List<byte[]> corpus, SplittableRandom r) {
