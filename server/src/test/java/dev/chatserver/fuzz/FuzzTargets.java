@@ -151,6 +151,9 @@ public final class FuzzTargets {
     }
 
     private static boolean isNettyMultipart(Throwable e) {
+        if (e.getStackTrace().length == 0) {
+            return true; // the JIT's preallocated exception (OmitStackTraceInFastThrow): only Netty's calls are in the try
+        }
         for (StackTraceElement f : e.getStackTrace()) {
             if (f.getClassName().startsWith("io.netty.handler.codec.http.multipart.")) {
                 return true;
