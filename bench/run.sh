@@ -126,7 +126,7 @@ start_peer() { # name dir
     flask) cmd=("$PY" "$HERE/peers/flask_server.py") ;;
     *) echo "unknown peer $name" >&2; return 1 ;;
   esac
-  (cd "$dir" && exec env PORT=$PORT CHAT_DB="$dir/bench.sqlite3" CHAT_UPLOADS="$dir/uploads" \
+  (cd "$dir" && exec env PORT=$PORT CHAT_DB="$dir/bench.sqlite3" CHAT_UPLOADS="$dir/uploads" CHAT_MAX_CONNECTIONS_PER_IP=1000000 \
       nice -n "$BENCH_NICE" taskset -c 0 "${cmd[@]}" >"$dir/server.log" 2>&1) &
   WRAP_PID=$!
   SERVER_PID=$WRAP_PID

@@ -62,7 +62,8 @@ public final class ConfigLoader {
             "uploadMaxBytes", "uploadAllowedTypes", "uploadMaxPixels", "uploadsPerFiveMinutes", "uploadQuotaBytes",
             "uploadOrphanMs", "retentionMaxAgeDays", "retentionMaxPerRoom", "retentionIntervalMs", "retentionBatchSize",
             "trustedProxies", "logFormat", "logFile", "logMaxBytes", "logMaxFiles", "logLevel",
-            "databaseUrl", "databaseUser", "databasePassword", "databasePoolSize");
+            "databaseUrl", "databaseUser", "databasePassword", "databasePoolSize",
+            "httpIdleTimeoutMs", "httpRequestTimeoutMs", "maxConnectionsPerIp");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -222,7 +223,11 @@ public final class ConfigLoader {
                         intIn(get, "logMaxFiles", 1, 20),
                         oneOf(get, "logLevel", List.of("trace", "debug", "info", "warn", "error", "off"))),
                 database(get),
-                cluster(get));
+                cluster(get),
+                new ConnectionSettings(
+                        (long) intIn(get, "httpIdleTimeoutMs", 1_000, 3_600_000),
+                        (long) intIn(get, "httpRequestTimeoutMs", 1_000, 3_600_000),
+                        intIn(get, "maxConnectionsPerIp", 1, 1_000_000)));
     }
 
     private static DatabaseSettings database(Function<String, String> get) {

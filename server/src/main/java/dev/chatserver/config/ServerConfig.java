@@ -49,6 +49,7 @@ import java.util.List;
  * @param database        PostgreSQL instead of the SQLite file (issue #11; {@link DatabaseSettings#SQLITE}: the file)
  * @param cluster         several nodes through Redis (issue #11, {@code CHAT_REDIS_URL}, {@code CHAT_NODE_ID});
  *                        {@link ClusterSettings#OFF} by default
+ * @param connections     TCP connections per IP and slow-HTTP timeouts (issue #9)
  */
 public record ServerConfig(
         String host,
@@ -88,7 +89,8 @@ public record ServerConfig(
         List<String> trustedProxies,
         LogSettings logging,
         DatabaseSettings database,
-        ClusterSettings cluster) {
+        ClusterSettings cluster,
+        ConnectionSettings connections) {
 
     /** Settings for a test server: loopback, port 0, database and uploads inside {@code dir}. */
     public static ServerConfig forTests(Path dir) {
@@ -97,7 +99,8 @@ public record ServerConfig(
                 2 * 1024 * 1024, 256, 20_000, "NORMAL", 4, 65_536,
                 7L * 24 * 3600 * 1000, false, true, false, 12, 100_000, 5, 1_000, "", "root", "root", "", 1_800_000, 10_000,
                 UploadSettings.DEFAULTS, false, TelegramSettings.NONE, GateSettings.OFF, RetentionSettings.OFF, List.of(), LogSettings.DEFAULTS,
-                DatabaseSettings.SQLITE, ClusterSettings.OFF);
+                DatabaseSettings.SQLITE, ClusterSettings.OFF,
+                ConnectionSettings.DEFAULTS);
     }
 
     /** A copy with another port (tests restart on the same port). */
@@ -196,6 +199,7 @@ public record ServerConfig(
         b.logging = logging;
         b.database = database;
         b.cluster = cluster;
+        b.connections = connections;
         return b;
     }
 
@@ -239,6 +243,7 @@ public record ServerConfig(
         private LogSettings logging;
         private DatabaseSettings database;
         private ClusterSettings cluster = ClusterSettings.OFF;
+        private ConnectionSettings connections;
 
         private Builder() {
         }
@@ -433,9 +438,14 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder connections(ConnectionSettings value) {
+            this.connections = value;
+            return this;
+        }
+
         /** @return the config with the values set */
         public ServerConfig build() {
-            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate, retention, trustedProxies, logging, database, cluster);
+            return new ServerConfig(host, port, dbPath, uploadsDir, allowedOrigins, pingIntervalMs, pingTimeoutMs, messageMaxChars, historyOnJoin, maxFrameBytes, commitBatchMax, writeQueueMax, sqliteSynchronous, blockingThreads, httpBodyMaxBytes, sessionTtlMs, sessionCookieSecure, allowAnonymous, require2fa, bcryptCost, messagesPerMinute, loginAttemptsPerFiveMinutes, connectionsPerIp, alertWebhookUrl, adminUser, adminPass, adminPassHash, adminSessionTtlMs, shutdownTimeoutMs, uploads, debug, telegram, gate, retention, trustedProxies, logging, database, cluster, connections);
         }
     }
 }

@@ -70,6 +70,9 @@ public record HttpRequestData(HttpMethod method, String path, Map<String, List<S
                 throw ChatException.badRequest("a JSON body is required");
             }
             return n;
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            throw ChatException.badRequest("the JSON body is beyond the server's limits (nesting depth "
+                    + Json.LIMITS.getMaxNestingDepth() + ", string length " + Json.LIMITS.getMaxStringLength() + ")");
         } catch (IOException e) {
             throw ChatException.badRequest("the body is not valid JSON");
         }

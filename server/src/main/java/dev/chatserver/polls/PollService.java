@@ -30,7 +30,7 @@ public final class PollService {
     /** Furthest deadline accepted, ms from now (30 days). */
     public static final long MAX_OPEN_MS = 30L * 24 * 3600 * 1000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = dev.chatserver.common.Json.MAPPER;
     private final PollDao dao;
     private final Clock clock;
 

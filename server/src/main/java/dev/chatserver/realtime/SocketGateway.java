@@ -102,6 +102,7 @@ public final class SocketGateway implements AutoCloseable {
         c.setMaxFramePayloadLength(config.maxFrameBytes());
         c.setMaxHttpContentLength(config.maxFrameBytes());
         c.setTransports(Transport.WEBSOCKET, Transport.POLLING);
+        c.setJsonSupport(new LimitedJsonSupport());
         // netty-socketio's HttpContentCompressor pairs each response with a request it saw; requests answered
         // by the app handler never reach it, so it would refuse those responses. Polling bodies stay small.
         c.setHttpCompression(false);
@@ -123,17 +124,28 @@ public final class SocketGateway implements AutoCloseable {
 
             @Override
             public boolean exceptionCaught(ChannelHandlerContext ctx, Throwable e) {
+                if (e instanceof io.netty.handler.codec.TooLongFrameException
+                        || e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException) {
+                    observer.rejected("frame_too_large"); // Netty already sent close 1009 (or 413 for HTTP)
+                }
                 log.debug("closing {} after {}", ctx.channel().remoteAddress(), e.toString());
                 ctx.close();
                 return true;
             }
         });
         this.server = new QuickStopSocketIOServer(c);
+        PacketGuard guard = new PacketGuard(sessions, () -> observer);
+        ConnectionGuard connectionGuard = new ConnectionGuard(config.connections(), () -> observer);
+        TransportLimits.LastResort lastResort = new TransportLimits.LastResort(() -> observer);
         SocketIOChannelInitializer initializer = new SocketIOChannelInitializer() {
             @Override
             protected void addSocketioHandlers(ChannelPipeline pipeline) {
                 super.addSocketioHandlers(pipeline);
                 pipeline.addAfter(HTTP_REQUEST_DECODER, "app", appHandler.apply(firstDataSeen));
+                connectionGuard.install(pipeline, HTTP_REQUEST_DECODER, HTTP_ENCODER);
+                pipeline.addAfter("app", "pollingBodyLimit", new TransportLimits.PollingBodyLimit(config.maxFrameBytes(), () -> observer));
+                pipeline.addBefore(PACKET_HANDLER, "packetGuard", guard);
+                pipeline.addLast("lastResort", lastResort);
             }
         };
         this.firstDataSeen = firstDataCanceller(initializer);
@@ -256,6 +268,10 @@ public final class SocketGateway implements AutoCloseable {
     private AuthorizationResult authorize(HandshakeData data) {
         if (closing) {
             return AuthorizationResult.FAILED_AUTHORIZATION;
+        }
+        String eio = data.getSingleUrlParam("EIO");
+        if (eio != null && !eio.equals("4")) {
+            return AuthorizationResult.FAILED_AUTHORIZATION; // Engine.IO v3 clients: PacketGuard speaks v4 only
         }
         String ip = clientIp(data);
         ip = ip == null ? "" : ip;
@@ -438,13 +454,27 @@ public final class SocketGateway implements AutoCloseable {
 
     /** Engine.IO open (event loop; the v4 auth payload is not known yet). */
     private void onOpen(SocketIOClient client) {
+        if (client instanceof com.corundumstudio.socketio.transport.NamespaceClient nc && !nc.getBaseClient().isConnected()) {
+            // a polling client disconnected (e.g. refused by PacketGuard) before its first GET: netty-socketio keeps
+            // its ClientHead by session id and would connect it again on that GET, with no ping left to ever end it
+            // (found by MalformedFloodTest: orphan sessions). Finish it: answer the GET and drop it for good.
+            nc.getBaseClient().disconnect();
+            return;
+        }
         HandshakeData hd = client.getHandshakeData();
         String ip = clientIp(hd);
         Dialect dialect = Dialect.fromId(hd.getSingleUrlParam("dialect"));
         SessionContext ctx = new SessionContext(client, ip, handshakeToken(hd), dialect,
                 new SerialExecutor(blocking, MAX_QUEUED_EVENTS), clock.millis());
-        sessions.add(ctx);
+        // count first: onClose decrements only for a session it removed, so it must never see the session uncounted
         perIp.computeIfAbsent(ip == null ? "" : ip, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        sessions.add(ctx);
+        if (client instanceof com.corundumstudio.socketio.transport.NamespaceClient nc && !nc.getBaseClient().isConnected()
+                && sessions.remove(client.getSessionId()) != null) {
+            // disconnected on another event loop between the check above and the add (its onClose found nothing)
+            perIp.computeIfPresent(ip == null ? "" : ip, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+            nc.getBaseClient().disconnect();
+        }
     }
 
     /** The v4 CONNECT packet's auth payload (event loop): ban check, dialect, then resolve the identity. */

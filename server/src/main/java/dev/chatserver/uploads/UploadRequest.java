@@ -108,7 +108,14 @@ final class UploadRequest implements StreamingRoute {
         this.keepAlive = HttpUtil.isKeepAlive(req);
         this.expectContinue = HttpUtil.is100ContinueExpected(req);
         long declared = HttpUtil.getContentLength(req, -1L);
-        if (!HttpPostRequestDecoder.isMultipart(req)) {
+        boolean multipart;
+        try {
+            multipart = HttpPostRequestDecoder.isMultipart(req);
+        } catch (RuntimeException e) { // Netty 4.1 throws StringIndexOutOfBounds on `boundary="` (found by MutationFuzzTest)
+            refuse(ChatException.badRequest("the multipart Content-Type header cannot be read"));
+            return;
+        }
+        if (!multipart) {
             refuse(ChatException.badRequest("send multipart/form-data with the file in a field named 'file'"));
             return;
         }
@@ -121,7 +128,7 @@ final class UploadRequest implements StreamingRoute {
             who = service.admit(token, ip, declared);
             try {
                 decoder = new HttpPostRequestDecoder(factory, req, StandardCharsets.UTF_8, MAX_FIELDS, MAX_BUFFERED_BYTES);
-            } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+            } catch (io.netty.handler.codec.DecoderException | IndexOutOfBoundsException | IllegalArgumentException e) {
                 throw ChatException.badRequest("the multipart body cannot be decoded: " + e.getMessage());
             }
             if (expectContinue && !finished.get()) {
@@ -177,7 +184,10 @@ final class UploadRequest implements StreamingRoute {
             }
             try {
                 decoder.offer(content);
-            } catch (HttpPostRequestDecoder.ErrorDataDecoderException e) {
+            } catch (io.netty.handler.codec.DecoderException | IndexOutOfBoundsException | IllegalArgumentException e) {
+                // ErrorData/TooManyFormFields/TooLongFormField, and Netty's own slips on hostile headers: a
+                // Content-Disposition parameter without '=' (e.g. "form-data;a;a") throws
+                // ArrayIndexOutOfBoundsException in Netty 4.1 (found by MutationFuzzTest)
                 throw ChatException.badRequest("the multipart body is malformed or has too many fields");
             }
             collect();
