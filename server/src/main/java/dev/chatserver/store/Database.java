@@ -345,4 +345,30 @@ public final class Database implements AutoCloseable {
     public void close() {
         dataSource.close();
     }
+
+    /**
+     * Runs {@code work} in a SQLite transaction that takes the write lock first ({@code BEGIN IMMEDIATE}, waiting up
+     * to busy_timeout): a deferred transaction that reads before it writes fails at once with SQLITE_BUSY when
+     * another connection (or node) committed in between, because a lock upgrade does not wait. Commits after
+     * {@code work}; rolls back and rethrows if it throws.
+     *
+     * @param h    a handle in auto-commit mode (not inside a transaction of the caller's)
+     * @param work the statements, run on {@code h}
+     * @return what {@code work} returned
+     */
+    static <T> T immediate(org.jdbi.v3.core.Handle h, java.util.function.Supplier<T> work) {
+        h.execute("BEGIN IMMEDIATE");
+        try {
+            T result = work.get();
+            h.execute("COMMIT");
+            return result;
+        } catch (RuntimeException e) {
+            try {
+                h.execute("ROLLBACK");
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+    }
 }

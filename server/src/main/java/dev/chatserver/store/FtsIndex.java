@@ -34,20 +34,11 @@ public final class FtsIndex {
         }
         // IMMEDIATE: take the write lock first (waiting up to busy_timeout); a deferred transaction that read first
         // would fail at once with SQLITE_BUSY when another connection committed in between (WAL snapshot)
-        h.execute("BEGIN IMMEDIATE");
-        try {
+        return Database.immediate(h, () -> {
             int n = h.execute("INSERT INTO messages_fts (rowid, text) SELECT m.id, m.text FROM messages_fts_pending p "
                     + "JOIN messages m ON m.id = p.id ORDER BY p.id");
             h.execute("DELETE FROM messages_fts_pending");
-            h.execute("COMMIT");
             return n;
-        } catch (RuntimeException e) {
-            try {
-                h.execute("ROLLBACK");
-            } catch (RuntimeException again) {
-                e.addSuppressed(again);
-            }
-            throw e;
-        }
+        });
     }
 }

@@ -317,10 +317,8 @@ public final class MessageWriter implements AutoCloseable {
     /** SQLite: write lock first, the first row's id {@code MAX(id) + 1} read by its INSERT, the others follow. */
     private void insertSqlite(List<Pending> batch, List<MessageRow> stored) {
         jdbi.useHandle(h -> {
-            // IMMEDIATE: take the write lock (waiting up to busy_timeout) before reading MAX(id); a deferred
-            // transaction could be refused at once with SQLITE_BUSY when another node's writer got there first
-            h.execute("BEGIN IMMEDIATE");
-            try {
+            // IMMEDIATE: the write lock before MAX(id) is read (another node's writer may share the file)
+            Database.immediate(h, () -> {
                 MessageRow r0 = batch.get(0).row();
                 h.createUpdate("INSERT INTO messages (id, room, token, username, text, kind, sender_ip, created_at, file_id) "
                                 + "VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM messages), :room, :token, :username, :text, "
@@ -340,15 +338,8 @@ public final class MessageWriter implements AutoCloseable {
                     }
                     pb.execute();
                 }
-                h.execute("COMMIT");
-            } catch (RuntimeException e) {
-                try {
-                    h.execute("ROLLBACK");
-                } catch (RuntimeException again) {
-                    e.addSuppressed(again);
-                }
-                throw e;
-            }
+                return null;
+            });
         });
     }
 
