@@ -5,18 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chatserver.Main;
 import dev.chatserver.realtime.RoomRegistry;
+import dev.chatserver.support.ServerProcess;
 import dev.chatserver.support.SocketClient;
 import io.socket.client.Ack;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -25,6 +18,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -206,47 +200,13 @@ class CrashSafetyTest {
         }
     }
 
-    /** Starts {@code dev.chatserver.Main} in a new JVM and waits (up to 60 s) for its "listening" log line. */
+    /** Starts {@code dev.chatserver.Main} in a new JVM on {@link #port} and waits (up to 60 s) for "listening". */
     private void startServer() throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String classes = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx512m",
-                "-cp", classes + File.pathSeparator + cp, Main.class.getName());
-        pb.directory(dir.toFile());
-        pb.environment().put("PORT", String.valueOf(port));
-        pb.environment().put("HOST", "127.0.0.1");
-        pb.environment().put("CHAT_DB", dir.resolve("crash.sqlite3").toString());
-        pb.environment().put("CHAT_UPLOADS", dir.resolve("uploads").toString());
-        pb.environment().put("CHAT_MESSAGES_PER_MINUTE", "1000000");
-        pb.environment().put("CHAT_CONNECTIONS_PER_IP", "10000");
-        pb.redirectErrorStream(true);
-        process = pb.start();
-        CompletableFuture<Void> listening = new CompletableFuture<>();
-        Process p = process;
-        Path log = dir.resolve("server.log");
-        Thread pump = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                 PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
-                         StandardOpenOption.CREATE, StandardOpenOption.APPEND), true)) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    out.println(line);
-                    if (line.contains("listening on")) {
-                        listening.complete(null);
-                    }
-                }
-            } catch (IOException e) {
-                listening.completeExceptionally(e);
-            }
-            listening.completeExceptionally(new AssertionError("server exited before listening"));
-        }, "server-log");
-        pump.setDaemon(true);
-        pump.start();
-        try {
-            listening.get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("server did not start; log: " + (Files.exists(log) ? Files.readString(log) : ""), e);
-        }
+        process = ServerProcess.start(dir, "server", port, List.of("-Xmx512m"), Map.of(
+                "CHAT_DB", dir.resolve("crash.sqlite3").toString(),
+                "CHAT_UPLOADS", dir.resolve("uploads").toString(),
+                "CHAT_MESSAGES_PER_MINUTE", "1000000",
+                "CHAT_CONNECTIONS_PER_IP", "10000")).process();
     }
 
     private String url() {

@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chatserver.Main;
+import dev.chatserver.support.ServerProcess;
 import dev.chatserver.support.SocketClient;
 import io.socket.client.Ack;
 import io.socket.client.IO;
 import io.socket.client.Socket;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -293,44 +290,13 @@ class SoakTest {
         }
     }
 
-    /** Starts {@code dev.chatserver.Main} in a new JVM (as CrashSafetyTest does) and waits for "listening". */
+    /** Starts {@code dev.chatserver.Main} in a new JVM and waits for "listening"; its log is {@code server.log}. */
     private void start(int port) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        String classes = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx512m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-cp", classes + File.pathSeparator + cp, Main.class.getName());
-        pb.directory(dir.toFile());
-        pb.environment().put("PORT", String.valueOf(port));
-        pb.environment().put("HOST", "127.0.0.1");
-        pb.environment().put("CHAT_DB", dir.resolve("soak.sqlite3").toString());
-        pb.environment().put("CHAT_UPLOADS", dir.resolve("uploads").toString());
-        pb.environment().put("CHAT_MESSAGES_PER_MINUTE", "1000000");
-        pb.environment().put("CHAT_CONNECTIONS_PER_IP", "100000");
-        pb.environment().put("CHAT_MAX_CONNECTIONS_PER_IP", "100000");
-        pb.redirectErrorStream(true);
-        process = pb.start();
-        CompletableFuture<Void> listening = new CompletableFuture<>();
-        Process p = process;
-        Path log = dir.resolve("server.log");
-        Thread pump = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                 var out = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    out.write(line);
-                    out.newLine();
-                    out.flush();
-                    if (line.contains("listening on")) {
-                        listening.complete(null);
-                    }
-                }
-            } catch (IOException e) {
-                listening.completeExceptionally(e);
-            }
-            listening.completeExceptionally(new AssertionError("server exited before listening"));
-        }, "soak-server-log");
-        pump.setDaemon(true);
-        pump.start();
-        listening.get(60, TimeUnit.SECONDS);
+        process = ServerProcess.start(dir, "server", port, List.of("-Xmx512m"), Map.of(
+                "CHAT_DB", dir.resolve("soak.sqlite3").toString(),
+                "CHAT_UPLOADS", dir.resolve("uploads").toString(),
+                "CHAT_MESSAGES_PER_MINUTE", "1000000",
+                "CHAT_CONNECTIONS_PER_IP", "100000",
+                "CHAT_MAX_CONNECTIONS_PER_IP", "100000")).process();
     }
 }

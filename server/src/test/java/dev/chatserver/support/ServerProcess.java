@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,22 +34,38 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * Starts a server and waits (up to 60 s) for its "listening on" log line.
-     *
-     * @param dir  working directory and log place
-     * @param name log file name (without {@code .log})
-     * @param env  settings, e.g. {@code CHAT_DB}, {@code CHAT_REDIS_URL}; {@code PORT} and {@code HOST} are set here
+     * Starts a server on a free port with a small heap and quick start-up ({@code -Xmx384m}, C1 only), as
+     * {@link #start(Path, String, int, List, Map)}.
      */
     public static ServerProcess start(Path dir, String name, Map<String, String> env) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
+        return start(dir, name, port, List.of("-Xmx384m", "-XX:TieredStopAtLevel=1"), env);
+    }
+
+    /**
+     * Starts a server and waits (up to 60 s) for its "listening on" log line; its output is appended to
+     * {@code <dir>/<name>.log} (so a restart on the same port keeps one log).
+     *
+     * @param dir        working directory and log place
+     * @param name       log file name (without {@code .log})
+     * @param port       loopback port to listen on ({@code PORT}; a restart passes the same one)
+     * @param jvmOptions options before {@code -cp}, e.g. {@code -Xmx512m}
+     * @param env        settings, e.g. {@code CHAT_DB}, {@code CHAT_REDIS_URL}; {@code PORT} and {@code HOST} are set here
+     * @throws AssertionError with the log when the server exits or does not listen in time
+     */
+    public static ServerProcess start(Path dir, String name, int port, List<String> jvmOptions, Map<String, String> env)
+            throws Exception {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String classes = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx384m", "-XX:TieredStopAtLevel=1",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", classes + File.pathSeparator + cp, Main.class.getName());
+        List<String> command = new ArrayList<>();
+        command.add(javaBin);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classes + File.pathSeparator + cp, Main.class.getName()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.directory(dir.toFile());
         pb.environment().putAll(env);
         pb.environment().put("PORT", String.valueOf(port));
@@ -80,6 +98,11 @@ public final class ServerProcess implements AutoCloseable {
             throw new AssertionError(name + " did not start; log: " + (Files.exists(log) ? Files.readString(log) : ""), e);
         }
         return new ServerProcess(p, port, log);
+    }
+
+    /** The server's process (pid for /proc readings, SIGTERM/SIGKILL of the test's choosing). */
+    public Process process() {
+        return process;
     }
 
     public int port() {
