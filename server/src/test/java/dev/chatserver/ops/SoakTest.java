@@ -34,9 +34,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Soak (issue #9): the server runs as its own JVM (so its RSS is its own), with the jar's defaults (SQLite FULL);
+ * Soak (issue #9): the server runs as its own JVM (so its RSS is its own) with the JVM options of docs/deploy.md's
+ * systemd unit (a fixed, pre-touched heap) and the jar's defaults (SQLite FULL);
  * websocket clients in rooms of 10 send acked messages at a fixed total rate. Sampled every few seconds: the
- * server's RSS ({@code /proc/<pid>/status} VmRSS) and the WAL file size. Counted: acks, refusals by code (any
+ * server's RSS ({@code /proc/<pid>/status} VmRSS), its committed heap and other memory (native memory tracking) and
+ * the WAL file size; every tenth of the run a full GC is forced (jcmd GC.run) and the heap after it read from the
+ * server's GC log: the live set, where a leak that the fixed heap hides from RSS would show. Counted: acks, refusals by code (any
  * {@code server_busy}, {@code internal_error} or message mentioning SQLITE_BUSY is a database error reaching a
  * client), and loss: after the load, every acked message id must have reached every member of its room.
  * CI runs {@link #twoMinutes} (500 connections, 500 msg/s); {@link #thirtyMinutes} (tag {@code soak}, 2,000
@@ -116,9 +119,9 @@ class SoakTest {
         AtomicLong acked = new AtomicLong();
         AtomicLong ackNanosMax = new AtomicLong();
         AtomicLong dbErrors = new AtomicLong();
-        List<long[]> samples = new ArrayList<>(); // {t s, rss KB, wal bytes}
+        List<long[]> samples = new ArrayList<>(); // {t s, rss KB, wal bytes, heap committed KB, other committed KB}
         long pid = process.pid();
-        ScheduledExecutorService ticker = Executors.newScheduledThreadPool(2);
+        ScheduledExecutorService ticker = Executors.newScheduledThreadPool(3);
         long t0 = System.nanoTime();
         long tickMs = 20;
         double perTick = ratePerSecond * tickMs / 1000.0;
@@ -153,9 +156,12 @@ class SoakTest {
         long sampleEvery = Math.max(5, seconds / 60);
         ticker.scheduleAtFixedRate(() -> {
             synchronized (samples) {
-                samples.add(new long[] {(System.nanoTime() - t0) / 1_000_000_000L, rssKb(pid), size(wal)});
+                long[] nmt = nativeMemoryKb(pid);
+                samples.add(new long[] {(System.nanoTime() - t0) / 1_000_000_000L, rssKb(pid), size(wal), nmt[0], nmt[1]});
             }
         }, 0, sampleEvery, TimeUnit.SECONDS);
+        long gcEvery = Math.max(30, seconds / 10);
+        ticker.scheduleAtFixedRate(() -> forceGc(pid), gcEvery, gcEvery, TimeUnit.SECONDS);
         // the load runs for its time; this thread only waits for the end (a fixed duration is the test's subject)
         ticker.awaitTermination(seconds, TimeUnit.SECONDS);
         ticker.shutdownNow();
@@ -190,14 +196,23 @@ class SoakTest {
                     rssMin = Math.min(rssMin, s[1]);
                     rssMax = Math.max(rssMax, s[1]);
                 }
-                curve.append(String.format(" %ds:%dMB/%dKB", s[0], s[1] >> 10, s[2] >> 10));
+                curve.append(String.format(" %ds:%dMB/%dMB+%dMB/%dKB", s[0], s[1] >> 10, s[3] >> 10, s[4] >> 10, s[2] >> 10));
             }
         }
         System.out.printf("soak %d s, %d connections in %d rooms, %d msg/s target: sent %d, acked %d (%.0f msg/s), refusals %s, "
                         + "database errors reaching clients %d, max ack %d ms, lost %d; RSS after warm-up %d..%d MB (first %d MB), "
-                        + "WAL max %d KB%n  samples (t: RSS / WAL):%s%n", loadMs / 1000, connections, rooms, ratePerSecond, sent.get(),
+                        + "WAL max %d KB%n  samples (t: RSS / committed heap + committed rest (native memory tracking) / WAL):%s%n", loadMs / 1000, connections, rooms, ratePerSecond, sent.get(),
                 acked.get(), acked.get() * 1000.0 / loadMs, refusals, dbErrors.get(), ackNanosMax.get() / 1_000_000, missing,
                 rssMin >> 10, rssMax >> 10, rssWarm >> 10, walMax >> 10, curve);
+        Path gcLog = dir.resolve("gc.log");
+        if (Files.exists(gcLog)) { // kept for reading the heap after each collection: target/soak-gc.log
+            Files.copy(gcLog, Path.of("target", "soak-gc.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            StringBuilder live = new StringBuilder();
+            for (long[] w : liveHeap(gcLog)) {
+                live.append(String.format(" %ds:%dMB", w[0], w[1]));
+            }
+            System.out.printf("  server JVM %s; live heap after a forced full GC (at JVM uptime):%s%n", deployedJvmOptions(), live);
+        }
         assertEquals(0, missing, "acked messages not received by every member of their room");
         assertEquals(0, dbErrors.get(), "database errors reached clients");
         assertEquals(sent.get(), acked.get(), "every message acked ok: refusals " + refusals);
@@ -282,6 +297,31 @@ class SoakTest {
         return -1;
     }
 
+    /**
+     * The server's committed memory by the JVM's native memory tracking: {heap KB, everything else KB} ({-1, -1}
+     * when jcmd fails). Tells heap growth (bounded by -Xmx) from native growth (threads, direct buffers, SQLite's
+     * malloc is not tracked: it is RSS minus the total).
+     */
+    private static long[] nativeMemoryKb(long pid) {
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid), "VM.native_memory", "summary").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            java.util.regex.Matcher total = java.util.regex.Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB").matcher(out);
+            java.util.regex.Matcher heap = java.util.regex.Pattern.compile("Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB").matcher(out);
+            if (total.find() && heap.find()) {
+                long h = Long.parseLong(heap.group(2));
+                return new long[] {h, Long.parseLong(total.group(2)) - h};
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new long[] {-1, -1};
+    }
+
     private static long size(Path p) {
         try {
             return Files.exists(p) ? Files.size(p) : 0;
@@ -290,9 +330,55 @@ class SoakTest {
         }
     }
 
+    /**
+     * The JVM options of docs/deploy.md's systemd unit (between {@code java} and {@code -jar} on its ExecStart line),
+     * so that the soak measures the documented deployment. @throws AssertionError when the line is not found
+     */
+    static List<String> deployedJvmOptions() throws IOException {
+        String doc = Files.readString(Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("docs/deploy.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ExecStart=\\S+/java (.*?) -jar ").matcher(doc);
+        if (!m.find()) {
+            throw new AssertionError("docs/deploy.md has no ExecStart=.../java ... -jar line");
+        }
+        return List.of(m.group(1).trim().split("\\s+"));
+    }
+
+    /**
+     * The live heap over time from a {@code -Xlog:gc} file: {JVM uptime s, MB after the collection} of each full
+     * collection that {@link #forceGc} asked for. A leak shows as these values climbing.
+     */
+    static List<long[]> liveHeap(Path gcLog) throws IOException {
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("^\\[(\\d+)\\.\\d+s\\].* Pause Full \\((?:System.gc\\(\\)|Diagnostic Command)\\) \\d+M->(\\d+)M\\(");
+        List<long[]> out = new ArrayList<>();
+        for (String l : Files.readAllLines(gcLog)) {
+            java.util.regex.Matcher m = line.matcher(l);
+            if (m.find()) {
+                out.add(new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+            }
+        }
+        return out;
+    }
+
+    /** Asks the server JVM for a full collection ({@code jcmd <pid> GC.run}), so its GC log shows the live heap. */
+    private static void forceGc(long pid) {
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(pid), "GC.run").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            p.waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // the curve misses one point
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Starts {@code dev.chatserver.Main} in a new JVM and waits for "listening"; its log is {@code server.log}. */
     private void start(int port) throws Exception {
-        process = ServerProcess.start(dir, "server", port, List.of("-Xmx512m"), Map.of(
+        List<String> jvm = new ArrayList<>(deployedJvmOptions());
+        jvm.add("-XX:NativeMemoryTracking=summary");
+        jvm.add("-Xlog:gc:file=" + dir.resolve("gc.log"));
+        process = ServerProcess.start(dir, "server", port, jvm, Map.of(
                 "CHAT_DB", dir.resolve("soak.sqlite3").toString(),
                 "CHAT_UPLOADS", dir.resolve("uploads").toString(),
                 "CHAT_MESSAGES_PER_MINUTE", "1000000",
