@@ -1,7 +1,6 @@
 package dev.chatserver.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static dev.chatserver.web.BrowserSupport.TIMEOUT_MS;
 import static dev.chatserver.web.BrowserSupport.awaitConnected;
 import static dev.chatserver.web.BrowserSupport.message;
 import static dev.chatserver.web.BrowserSupport.open;
@@ -10,19 +9,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.chatserver.support.SocketClient;
-import dev.chatserver.support.TestServer;
 import dev.samstevens.totp.code.DefaultCodeGenerator;
 import io.socket.client.Ack;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -34,14 +28,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The account pages (web-static/register.html, login.html, login-2fa.html, twofa-setup.html, profile.html,
@@ -49,53 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * register and chat as an account, sign in with a TOTP second factor, a wrong password, and ~200 XSS
  * payloads in messages, usernames, account names and URL parameters rendered as text.
  */
-@Tag("browser")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AccountPagesBrowserTest {
+class AccountPagesBrowserTest extends BrowserTestBase {
     private static final String PASSWORD = "correct horse battery 7";
-    private Playwright playwright;
-    private Browser browser;
-    private TestServer server;
-    private final List<BrowserContext> contexts = new ArrayList<>();
-    private final List<SocketClient> clients = new ArrayList<>();
-
-    @BeforeAll
-    void launchBrowser() {
-        playwright = Playwright.create();
-        browser = BrowserSupport.launch(playwright);
-        PlaywrightAssertions.setDefaultAssertionTimeout(TIMEOUT_MS);
-    }
-
-    @AfterAll
-    void closeBrowser() {
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
-
-    @BeforeEach
-    void startServer(@TempDir Path dir) {
-        server = TestServer.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        clients.forEach(SocketClient::close);
-        clients.clear();
-        contexts.forEach(BrowserContext::close);
-        contexts.clear();
-        server.close();
-    }
-
-    private BrowserContext user(boolean bypassCsp) {
-        BrowserContext c = BrowserSupport.newUser(browser, bypassCsp);
-        contexts.add(c);
-        return c;
-    }
-
-    private String url(String path) {
-        return server.url() + path;
-    }
 
     /** Registers through the form and waits until the chat page (/) shows the account signed in. */
     private Page register(BrowserContext context, String username) {
@@ -262,9 +205,10 @@ class AccountPagesBrowserTest {
         List<String> senders = List.of("<svg/onload=__xss=1>", "\"><img src=x>", "<b onclick=__xss=1>", "{{__xss=1}}",
                 "${__xss=1}");
         String room = "XSS1"; // room codes are [A-Za-z0-9_-]{1,64}: no payload fits, so rooms are not a vector
+        List<SocketClient> clients = new ArrayList<>();
         for (String n : senders) {
             SocketClient c = server.client();
-            clients.add(c);
+            clients.add(closeAfterTest(c));
             c.join(room, n);
         }
         int perSender = payloads.size() / senders.size();

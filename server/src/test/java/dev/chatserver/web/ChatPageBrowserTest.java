@@ -14,14 +14,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
-import dev.chatserver.support.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,65 +26,17 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The chat page (web-static/) in headless Chromium against a real server: two users chatting in a room
  * (message, own/other rendering, presence), creating a room from the lobby, history on join, user text
  * rendered as text and never executed, and the security headers / absence of CSP violations.
  */
-@Tag("browser")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ChatPageBrowserTest {
-    private Playwright playwright;
-    private Browser browser;
-    private TestServer server;
-    private final List<BrowserContext> contexts = new ArrayList<>();
-
-    @BeforeAll
-    void launchBrowser() {
-        playwright = Playwright.create();
-        browser = BrowserSupport.launch(playwright);
-        PlaywrightAssertions.setDefaultAssertionTimeout(TIMEOUT_MS);
-    }
-
-    @AfterAll
-    void closeBrowser() {
-        if (playwright != null) {
-            playwright.close(); // closes the browser too
-        }
-    }
-
-    @BeforeEach
-    void startServer(@TempDir Path dir) {
-        server = TestServer.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        for (BrowserContext c : contexts) {
-            c.close();
-        }
-        contexts.clear();
-        server.close();
-    }
-
+class ChatPageBrowserTest extends BrowserTestBase {
     /** A new user (own context, so own localStorage token and name), closed after the test. */
     private BrowserContext user() {
         return user(false);
-    }
-
-    private BrowserContext user(boolean bypassCsp) {
-        BrowserContext c = BrowserSupport.newUser(browser, bypassCsp);
-        contexts.add(c);
-        return c;
     }
 
     @Test

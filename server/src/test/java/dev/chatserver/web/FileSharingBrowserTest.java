@@ -1,7 +1,6 @@
 package dev.chatserver.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static dev.chatserver.web.BrowserSupport.TIMEOUT_MS;
 import static dev.chatserver.web.BrowserSupport.open;
 import static dev.chatserver.web.BrowserSupport.setName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,8 +10,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.FilePayload;
 import dev.chatserver.config.ServerConfig;
 import dev.chatserver.config.UploadSettings;
@@ -26,18 +23,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * File sharing on the chat page in headless Chromium: an image one user attaches appears as a preview for the
@@ -45,47 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
  * member through the page's cookie and not for an outsider; the voice recorder says clearly when there is no
  * microphone, and with Chromium's fake microphone records, uploads and shares a voice note that plays as audio.
  */
-@Tag("browser")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FileSharingBrowserTest {
+class FileSharingBrowserTest extends BrowserTestBase {
     private static final Pattern DOWNLOAD_URL = Pattern.compile("^/api/download_file/[0-9a-f]{32}$");
-    private Playwright playwright;
-    private Browser browser;
     private Browser withFakeMicrophone;
-    private TestServer server;
-    private final List<BrowserContext> contexts = new ArrayList<>();
 
-    @BeforeAll
-    void launchBrowser() {
-        playwright = Playwright.create();
-        browser = BrowserSupport.launch(playwright);
-        PlaywrightAssertions.setDefaultAssertionTimeout(TIMEOUT_MS);
-    }
-
-    @AfterAll
-    void closeBrowser() {
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
-
-    @BeforeEach
-    void startServer(@TempDir Path dir) {
-        server = TestServer.start(ServerConfig.forTests(dir).withUploads(UploadSettings.DEFAULTS.withPerFiveMinutes(100)));
-    }
-
-    @AfterEach
-    void stop() {
-        for (BrowserContext c : contexts) {
-            c.close();
-        }
-        contexts.clear();
-        server.close();
+    @Override
+    protected TestServer startServer(Path dir) {
+        return TestServer.start(ServerConfig.forTests(dir).withUploads(UploadSettings.DEFAULTS.withPerFiveMinutes(100)));
     }
 
     private BrowserContext user(Browser b) {
-        BrowserContext c = BrowserSupport.newUser(b, false);
-        contexts.add(c);
+        BrowserContext c = closeAfterTest(BrowserSupport.newUser(b, false));
         // collects CSP violations from page start (init scripts are not subject to the page's CSP)
         c.addInitScript("window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => "
                 + "window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));");

@@ -15,71 +15,26 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import com.microsoft.playwright.options.BoundingBox;
 import com.microsoft.playwright.options.RequestOptions;
-import dev.chatserver.support.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The chat page's rich features (issue #7) in headless Chromium against a real server: the Persian (RTL)
  * translation with a screenshot artifact, @mentions and safe links, theme switching saved per user, and
  * reactions, edits, polls, private messages and "seen by" between two pages.
  */
-@Tag("browser")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RichChatBrowserTest {
-    private Playwright playwright;
-    private Browser browser;
-    private TestServer server;
-    private final List<BrowserContext> contexts = new ArrayList<>();
-
-    @BeforeAll
-    void launchBrowser() {
-        playwright = Playwright.create();
-        browser = BrowserSupport.launch(playwright);
-        PlaywrightAssertions.setDefaultAssertionTimeout(TIMEOUT_MS);
-    }
-
-    @AfterAll
-    void closeBrowser() {
-        if (playwright != null) {
-            playwright.close();
-        }
-    }
-
-    @BeforeEach
-    void startServer(@TempDir Path dir) {
-        server = TestServer.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        contexts.forEach(BrowserContext::close);
-        contexts.clear();
-        server.close();
-    }
-
+class RichChatBrowserTest extends BrowserTestBase {
     private BrowserContext user(String locale) {
         BrowserContext c = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 750).setLocale(locale));
         c.setDefaultTimeout(TIMEOUT_MS);
         c.setDefaultNavigationTimeout(TIMEOUT_MS);
-        contexts.add(c);
-        return c;
+        return closeAfterTest(c);
     }
 
     /** Opens a page and waits for the join (data-state, since the status text is translated). */
