@@ -63,7 +63,7 @@ public final class ConfigLoader {
             "uploadOrphanMs", "retentionMaxAgeDays", "retentionMaxPerRoom", "retentionIntervalMs", "retentionBatchSize",
             "trustedProxies", "logFormat", "logFile", "logMaxBytes", "logMaxFiles", "logLevel",
             "databaseUrl", "databaseUser", "databasePassword", "databasePoolSize",
-            "httpIdleTimeoutMs", "httpRequestTimeoutMs", "maxConnectionsPerIp");
+            "httpIdleTimeoutMs", "httpRequestTimeoutMs", "maxConnectionsPerIp", "websocketCompression");
 
     private final Map<String, String> env;
     private final Properties system;
@@ -227,7 +227,8 @@ public final class ConfigLoader {
                 new ConnectionSettings(
                         (long) intIn(get, "httpIdleTimeoutMs", 1_000, 3_600_000),
                         (long) intIn(get, "httpRequestTimeoutMs", 1_000, 3_600_000),
-                        intIn(get, "maxConnectionsPerIp", 1, 1_000_000)));
+                        intIn(get, "maxConnectionsPerIp", 1, 1_000_000),
+                        bool(get, "websocketCompression")));
     }
 
     private static DatabaseSettings database(Function<String, String> get) {

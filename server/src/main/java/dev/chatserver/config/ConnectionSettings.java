@@ -13,8 +13,18 @@ package dev.chatserver.config;
  *                             beyond: HTTP 408 {@code request_timeout} and the connection closed
  * @param maxConnectionsPerIp  open TCP connections per client IP (pages, API, polling and websockets together);
  *                             further connections are closed at once
+ * @param websocketCompression whether websockets may negotiate permessage-deflate (RFC 7692). Off by default, as in
+ *                             the Node Socket.IO v4 server ({@code perMessageDeflate: false}): with it, every frame
+ *                             to a browser is compressed once per connection (a broadcast to 1,000 members is
+ *                             deflated 1,000 times) and each connection keeps its own zlib state
  */
-public record ConnectionSettings(long httpIdleTimeoutMs, long httpRequestTimeoutMs, int maxConnectionsPerIp) {
+public record ConnectionSettings(long httpIdleTimeoutMs, long httpRequestTimeoutMs, int maxConnectionsPerIp,
+                                 boolean websocketCompression) {
     /** The defaults of the jar's config.properties (tests start from these). */
-    public static final ConnectionSettings DEFAULTS = new ConnectionSettings(60_000, 20_000, 256);
+    public static final ConnectionSettings DEFAULTS = new ConnectionSettings(60_000, 20_000, 256, false);
+
+    /** Without websocket compression (its default). */
+    public ConnectionSettings(long httpIdleTimeoutMs, long httpRequestTimeoutMs, int maxConnectionsPerIp) {
+        this(httpIdleTimeoutMs, httpRequestTimeoutMs, maxConnectionsPerIp, false);
+    }
 }
