@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chatserver.config.ConnectionSettings;
 import dev.chatserver.config.ServerConfig;
+import dev.chatserver.support.RawHttp;
 import dev.chatserver.support.SocketClient;
 import dev.chatserver.support.TestServer;
 import java.io.ByteArrayOutputStream;
@@ -128,10 +129,8 @@ class MalformedFloodTest {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             InputStream in = s.getInputStream();
-            out.write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            String head = readHead(in);
+            out.write(RawHttp.websocketUpgrade("").getBytes(StandardCharsets.US_ASCII));
+            String head = RawHttp.readHead(in);
             if (!head.startsWith("HTTP/1.1 101")) {
                 throw new AssertionError("no upgrade: " + head);
             }
@@ -168,18 +167,6 @@ class MalformedFloodTest {
             s.getOutputStream().write(b);
             return new String(drainUntilClosed(s.getInputStream()), StandardCharsets.UTF_8);
         }
-    }
-
-    private static String readHead(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0) {
-            sb.append((char) c);
-            if (sb.length() >= 4 && sb.substring(sb.length() - 4).equals("\r\n\r\n")) {
-                break;
-            }
-        }
-        return sb.toString();
     }
 
     private static byte[] drainUntilClosed(InputStream in) throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chatserver.Main;
+import dev.chatserver.support.RepoDocs;
 import dev.chatserver.support.ServerProcess;
 import dev.chatserver.support.SocketClient;
 import io.socket.client.Ack;
@@ -49,6 +50,8 @@ class SoakTest {
     @TempDir
     Path dir;
     Process process;
+    /** The server JVM's options from docs/deploy.md (set by {@link #start}). */
+    List<String> deployedOptions;
 
     @AfterEach
     void stop() {
@@ -211,7 +214,7 @@ class SoakTest {
             for (long[] w : liveHeap(gcLog)) {
                 live.append(String.format(" %ds:%dMB", w[0], w[1]));
             }
-            System.out.printf("  server JVM %s; live heap after a forced full GC (at JVM uptime):%s%n", deployedJvmOptions(), live);
+            System.out.printf("  server JVM %s; live heap after a forced full GC (at JVM uptime):%s%n", deployedOptions, live);
         }
         assertEquals(0, missing, "acked messages not received by every member of their room");
         assertEquals(0, dbErrors.get(), "database errors reached clients");
@@ -303,23 +306,31 @@ class SoakTest {
      * malloc is not tracked: it is RSS minus the total).
      */
     private static long[] nativeMemoryKb(long pid) {
-        try {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(pid), "VM.native_memory", "summary").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            p.waitFor(10, TimeUnit.SECONDS);
-            java.util.regex.Matcher total = java.util.regex.Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB").matcher(out);
-            java.util.regex.Matcher heap = java.util.regex.Pattern.compile("Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB").matcher(out);
-            if (total.find() && heap.find()) {
-                long h = Long.parseLong(heap.group(2));
-                return new long[] {h, Long.parseLong(total.group(2)) - h};
-            }
-        } catch (IOException | RuntimeException e) {
-            // fall through
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        String out = jcmd(pid, "VM.native_memory", "summary");
+        java.util.regex.Matcher total = java.util.regex.Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB").matcher(out);
+        java.util.regex.Matcher heap = java.util.regex.Pattern.compile("Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB").matcher(out);
+        if (total.find() && heap.find()) {
+            long h = Long.parseLong(heap.group(2));
+            return new long[] {h, Long.parseLong(total.group(2)) - h};
         }
         return new long[] {-1, -1};
+    }
+
+    /** Runs {@code jcmd <pid> <command...>} on the server JVM. @return its output, "" when it could not run */
+    private static String jcmd(long pid, String... command) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
+        cmd.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     private static long size(Path p) {
@@ -335,10 +346,10 @@ class SoakTest {
      * so that the soak measures the documented deployment. @throws AssertionError when the line is not found
      */
     static List<String> deployedJvmOptions() throws IOException {
-        String doc = Files.readString(Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("docs/deploy.md"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ExecStart=\\S+/java (.*?) -jar ").matcher(doc);
+        String unit = RepoDocs.fencedBlock("docs/deploy.md", "ini", "");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ExecStart=\\S+/java (.*?) -jar ").matcher(unit);
         if (!m.find()) {
-            throw new AssertionError("docs/deploy.md has no ExecStart=.../java ... -jar line");
+            throw new AssertionError("docs/deploy.md's unit has no ExecStart=.../java ... -jar line");
         }
         return List.of(m.group(1).trim().split("\\s+"));
     }
@@ -361,21 +372,13 @@ class SoakTest {
 
     /** Asks the server JVM for a full collection ({@code jcmd <pid> GC.run}), so its GC log shows the live heap. */
     private static void forceGc(long pid) {
-        try {
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                    Long.toString(pid), "GC.run").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            p.waitFor(30, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            // the curve misses one point
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        jcmd(pid, "GC.run"); // when it fails, the curve misses one point
     }
 
     /** Starts {@code dev.chatserver.Main} in a new JVM and waits for "listening"; its log is {@code server.log}. */
     private void start(int port) throws Exception {
-        List<String> jvm = new ArrayList<>(deployedJvmOptions());
+        deployedOptions = deployedJvmOptions();
+        List<String> jvm = new ArrayList<>(deployedOptions);
         jvm.add("-XX:NativeMemoryTracking=summary");
         jvm.add("-Xlog:gc:file=" + dir.resolve("gc.log"));
         process = ServerProcess.start(dir, "server", port, jvm, Map.of(

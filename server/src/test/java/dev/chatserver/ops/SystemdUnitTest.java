@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import dev.chatserver.support.RepoDocs;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,9 +21,7 @@ class SystemdUnitTest {
 
     @Test
     void theDocumentedUnitVerifiesAndRunsAsANonRootUserWithAStateDirectory(@TempDir Path dir) throws Exception {
-        String doc = Files.readString(Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("docs/deploy.md"));
-        int start = doc.indexOf("```ini\n") + "```ini\n".length();
-        String unit = doc.substring(start, doc.indexOf("```", start));
+        String unit = RepoDocs.fencedBlock("docs/deploy.md", "ini", "");
         for (String needed : new String[] {"User=chat", "StateDirectory=chat-server", "WorkingDirectory=/var/lib/chat-server",
                 "EnvironmentFile=/etc/chat-server/chat-server.env", "Restart=on-failure", "SuccessExitStatus=143"}) {
             assertTrue(unit.contains(needed + "\n"), "the unit lost " + needed);

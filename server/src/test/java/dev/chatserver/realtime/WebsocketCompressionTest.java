@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chatserver.config.ConnectionSettings;
 import dev.chatserver.config.ServerConfig;
+import dev.chatserver.support.RawHttp;
 import dev.chatserver.support.SocketClient;
 import dev.chatserver.support.TestServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -62,20 +62,9 @@ class WebsocketCompressionTest {
     private static String upgradeOfferingDeflate(int port) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
-            s.getOutputStream().write(("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n")
+            s.getOutputStream().write(RawHttp.websocketUpgrade("Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            int c;
-            while ((c = in.read()) >= 0) {
-                head.append((char) c);
-                if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
-                    break;
-                }
-            }
-            return head.toString();
+            return RawHttp.readHead(s.getInputStream());
         }
     }
 }

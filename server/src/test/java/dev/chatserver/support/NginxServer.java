@@ -44,13 +44,7 @@ public final class NginxServer implements AutoCloseable {
      * @throws AssertionError when the marker or the block is gone
      */
     public static String documentedBlock(String doc, String marker) throws IOException {
-        String text = Files.readString(Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve(doc));
-        int at = text.indexOf(marker);
-        assertTrue(at >= 0, doc + " has lost its tested nginx block marker: " + marker);
-        int start = text.indexOf("```nginx\n", at);
-        assertTrue(start >= 0, doc + " has no nginx block after: " + marker);
-        start += "```nginx\n".length();
-        return text.substring(start, text.indexOf("```", start));
+        return RepoDocs.fencedBlock(doc, "nginx", marker);
     }
 
     /** Replaces {@code target} in a documented block. @throws AssertionError when the document no longer has it */
