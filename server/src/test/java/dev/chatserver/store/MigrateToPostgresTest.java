@@ -19,7 +19,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.json.JSONArray;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -38,12 +37,7 @@ class MigrateToPostgresTest {
 
     @BeforeAll
     void startPostgres() {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    void stopPostgres() {
-        pg.close();
+        pg = PostgresServer.shared(); // each test creates its own database in it
     }
 
     /** Two or more rows in every table, with NULLs, non-ASCII text and id gaps. */

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -32,12 +31,7 @@ class PostgresStoreTest {
 
     @BeforeAll
     void startPostgres() {
-        pg = PostgresServer.start();
-    }
-
-    @AfterAll
-    void stopPostgres() {
-        pg.close();
+        pg = PostgresServer.shared(); // each test creates its own database in it
     }
 
     private Database open(String url) {
