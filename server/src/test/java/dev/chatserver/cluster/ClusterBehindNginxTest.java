@@ -157,10 +157,7 @@ class ClusterBehindNginxTest {
                 JSONObject data = back.ok("join_room", new JSONObject().put("room", room).put("last_id", from));
                 assertTrue(data.getBoolean("replay"));
                 JSONArray h = data.getJSONArray("messages");
-                List<Long> ids = new ArrayList<>();
-                for (int i = 0; i < h.length(); i++) {
-                    ids.add(h.getJSONObject(i).getLong("id"));
-                }
+                List<Long> ids = SocketClient.ids(h);
                 assertEquals(missed, ids, "exactly the missed messages, in order, from PostgreSQL");
                 long next = sender.send(room, "welcome back").getLong("id");
                 assertEquals(next, back.awaitJson("message").getLong("id"), "then live, no duplicate of the replay");

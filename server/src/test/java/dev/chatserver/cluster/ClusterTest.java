@@ -117,10 +117,7 @@ class ClusterTest {
             // a late joiner on either node gets the whole history in id order, once
             try (SocketClient late = SocketClient.connect(url(1), SocketClient.options())) {
                 JSONArray h = late.join(room, "late").getJSONArray("messages");
-                List<Long> ids = new ArrayList<>();
-                for (int i = 0; i < h.length(); i++) {
-                    ids.add(h.getJSONObject(i).getLong("id"));
-                }
+                List<Long> ids = SocketClient.ids(h);
                 assertEquals(all.stream().sorted().toList(), ids);
             }
         } finally {
@@ -314,10 +311,7 @@ class ClusterTest {
                 JSONObject data = back.ok("join_room", new JSONObject().put("room", room).put("last_id", lastSeen));
                 assertTrue(data.getBoolean("replay"));
                 JSONArray h = data.getJSONArray("messages");
-                List<Long> ids = new ArrayList<>();
-                for (int i = 0; i < h.length(); i++) {
-                    ids.add(h.getJSONObject(i).getLong("id"));
-                }
+                List<Long> ids = SocketClient.ids(h);
                 assertEquals(missed, ids, "exactly the missed messages, in order");
                 long next = sender.send(room, "welcome back").getLong("id");
                 assertEquals(next, back.awaitJson("message").getLong("id"), "then live, no duplicate of the replay");

@@ -191,11 +191,8 @@ class CrashSafetyTest {
         try (SocketClient back = SocketClient.connect(url(), SocketClient.options())) {
             JSONObject data = back.ok("join_room", new JSONObject().put("room", ROOM).put("last_id", lastId));
             assertTrue(data.getBoolean("replay"), "a replay, not a fresh history");
-            List<Long> replayed = new ArrayList<>();
             var messages = data.getJSONArray("messages");
-            for (int i = 0; i < messages.length(); i++) {
-                replayed.add(messages.getJSONObject(i).getLong("id"));
-            }
+            List<Long> replayed = SocketClient.ids(messages);
             assertEquals(expected, replayed, "replay after last_id " + lastId + ": every stored message once, in order");
         }
     }

@@ -57,10 +57,7 @@ class GracefulShutdownTest {
             server.restart();
             try (SocketClient c = server.client()) {
                 JSONArray history = c.join("BYE", "reader").getJSONArray("messages");
-                List<Long> stored = new ArrayList<>();
-                for (int i = 0; i < history.length(); i++) {
-                    stored.add(history.getJSONObject(i).getLong("id"));
-                }
+                List<Long> stored = SocketClient.ids(history);
                 assertTrue(stored.containsAll(acked), "every acked message is stored: " + acked + " in " + stored);
             }
         } finally {

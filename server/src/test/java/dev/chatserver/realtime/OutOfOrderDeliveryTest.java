@@ -8,9 +8,7 @@ import dev.chatserver.store.MessageRow;
 import dev.chatserver.support.SocketClient;
 import dev.chatserver.support.TestServer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.json.JSONArray;
 import org.json.JSONObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +42,7 @@ class OutOfOrderDeliveryTest {
             assertEquals(marker, a.awaitJson("message").getLong("id"), "no duplicate before the marker");
 
             try (SocketClient late = t.client()) {
-                assertEquals(List.of(1_000_010L, 1_000_011L, marker), ids(late.join(room, "late").getJSONArray("messages")),
+                assertEquals(List.of(1_000_010L, 1_000_011L, marker), SocketClient.ids(late.join(room, "late").getJSONArray("messages")),
                         "history sorted by id");
             }
 
@@ -54,7 +52,7 @@ class OutOfOrderDeliveryTest {
             try (SocketClient replaying = t.client()) {
                 JSONObject data = replaying.ok("join_room", new JSONObject().put("room", room).put("last_id", 1_000_011));
                 assertTrue(data.getBoolean("replay"));
-                assertEquals(List.of(marker, 1_000_020L), ids(data.getJSONArray("messages")));
+                assertEquals(List.of(marker, 1_000_020L), SocketClient.ids(data.getJSONArray("messages")));
                 rooms.deliver(twelve);
                 assertEquals(1_000_020, a.awaitJson("message").getLong("id"));
                 long marker2 = a.send(room, "marker 2").getLong("id");
@@ -72,11 +70,4 @@ class OutOfOrderDeliveryTest {
         return new MessageRow(id, room, null, null, "other", text, "chat", "10.0.0.9", System.currentTimeMillis());
     }
 
-    private static List<Long> ids(JSONArray messages) {
-        List<Long> out = new ArrayList<>();
-        for (int i = 0; i < messages.length(); i++) {
-            out.add(messages.getJSONObject(i).getLong("id"));
-        }
-        return out;
-    }
 }

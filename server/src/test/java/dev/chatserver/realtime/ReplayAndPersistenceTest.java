@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.json.JSONArray;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,10 +59,10 @@ class ReplayAndPersistenceTest {
                 JSONObject data = back.request("join_room", new JSONObject().put("room", "REPLAY").put("last_id", lastSeen))
                         .getJSONObject("data");
                 assertTrue(data.getBoolean("replay"));
-                assertEquals(missed, ids(data.getJSONArray("messages")));
+                assertEquals(missed, SocketClient.ids(data.getJSONArray("messages")));
                 JSONObject history = back.awaitJson("history");
                 assertTrue(history.getBoolean("replay"));
-                assertEquals(missed, ids(history.getJSONArray("messages")));
+                assertEquals(missed, SocketClient.ids(history.getJSONArray("messages")));
             }
         }
     }
@@ -90,7 +89,7 @@ class ReplayAndPersistenceTest {
             try (SocketClient back = withToken(token)) {
                 JSONObject data = back.request("join_room", new JSONObject().put("room", "FLOW").put("last_id", lastSeen))
                         .getJSONObject("data");
-                received.addAll(ids(data.getJSONArray("messages")));
+                received.addAll(SocketClient.ids(data.getJSONArray("messages")));
                 List<Long> expected = sent.get();
                 while (received.size() < total) {
                     received.add(back.awaitJson("message").getLong("id"));
@@ -116,17 +115,10 @@ class ReplayAndPersistenceTest {
         try (SocketClient c = withToken(token)) {
             JSONObject data = c.join("DURABLE", null);
             assertEquals("keeper", c.awaitJson("identity").getString("username"));
-            assertEquals(ids, ids(data.getJSONArray("messages")));
+            assertEquals(ids, SocketClient.ids(data.getJSONArray("messages")));
             long next = c.send("DURABLE", "after restart").getLong("id");
             assertTrue(next > ids.get(ids.size() - 1), "ids keep ascending after a restart");
         }
     }
 
-    static List<Long> ids(JSONArray messages) {
-        List<Long> out = new ArrayList<>();
-        for (int i = 0; i < messages.length(); i++) {
-            out.add(messages.getJSONObject(i).getLong("id"));
-        }
-        return out;
-    }
 }

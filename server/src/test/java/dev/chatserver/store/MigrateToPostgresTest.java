@@ -11,7 +11,6 @@ import dev.chatserver.support.PostgresServer;
 import dev.chatserver.support.SocketClient;
 import dev.chatserver.support.TestServer;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,10 +137,7 @@ class MigrateToPostgresTest {
                 new DatabaseSettings(url, PostgresServer.USER, "", 0));
         try (TestServer server = TestServer.start(config); SocketClient c = server.client()) {
             JSONArray history = c.join("lobby", "dave").getJSONArray("messages");
-            List<Long> ids = new ArrayList<>();
-            for (int i = 0; i < history.length(); i++) {
-                ids.add(history.getJSONObject(i).getLong("id"));
-            }
+            List<Long> ids = SocketClient.ids(history);
             assertEquals(List.of(1L, 2L, 7L), ids);
             JSONObject sent = c.send("lobby", "after the move");
             assertEquals(501L, sent.getLong("id"));

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.json.JSONArray;
 import org.json.JSONObject;
 
 /**
@@ -195,5 +196,14 @@ public final class SocketClient implements AutoCloseable {
     public void close() {
         socket.disconnect();
         socket.close();
+    }
+
+    /** The {@code id} of each message of a {@code messages} array (a join answer, history or replay), in its order. */
+    public static List<Long> ids(JSONArray messages) {
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < messages.length(); i++) {
+            out.add(messages.getJSONObject(i).getLong("id"));
+        }
+        return out;
     }
 }
