@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * how nodes notice each other come and go.
  *
  * <p>Readiness: every beat writes the live key and publishes a probe to the channel; the bus is ready when the write
- * succeeded and this node received its own probe within the last {@value #PROBE_MAX_AGE_MS} ms (so the subscription
- * works, not only the connection). Events are published unless the last beat could not reach Redis (a late probe on a
+ * succeeded and this node received its own probe within the last {@value #PROBE_MAX_AGE_MS} ms and since the last
+ * failed beat (so the subscription works, not only the connection: after Redis restarts, Redisson reconnects the
+ * command connection before it resubscribes, and a node that declared itself ready in between caught up from the
+ * database and then missed live events). Events are published unless the last beat could not reach Redis (a late probe on a
  * busy node only changes what {@code /readyz} says). The change to not ready and back is logged once each, as one line; Redisson
  * reconnects and resubscribes by itself, and the {@link #onRecovered} actions run when the bus is ready again.
  * If Redis is unreachable at start, the node starts alone and keeps trying every beat.
@@ -210,6 +212,9 @@ public final class RedisCluster implements ClusterBus {
                 unreachable = false;
             } catch (Exception e) {
                 unreachable = true;
+                // a probe seen before the outage says nothing about the subscription Redisson re-creates after it:
+                // readiness (and with it the catch-up) must wait for a probe that came through the new one
+                probeSeenAt = 0;
                 problem = "Redis unreachable at " + url + " (" + rootMessage(e) + ")";
             }
             if (problem == null && System.currentTimeMillis() - probeSeenAt > PROBE_MAX_AGE_MS) {
