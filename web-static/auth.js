@@ -13,7 +13,7 @@
  * Element ids used by tests: #form-error, #form-notice, #account (#account-name, #account-profile,
  * #account-logout, #account-login, #account-register); register: #username, #password,
  * #password-confirm, #register-button; login: #username, #password, #next, #login-button;
- * login-2fa: #code, #code-button; twofa-setup: #totp-qr, #totp-secret, #totp-code,
+ * login-2fa: #code, #next, #code-button; twofa-setup: #totp-qr, #totp-secret, #totp-code,
  * #totp-confirm-button, #recovery-codes; profile: #profile-form, #username, #email, #theme, #sound, #profile-stats (#stat-messages, #stat-rooms, #stat-reactions, #stat-polls, #stat-joined),
  * #twofa-status, #profile-button; dashboard: #greeting-name.
  */
@@ -281,6 +281,9 @@
   // ---------------------------------------------------------------- login: second factor
 
   function initLoginSecondFactor() {
+    const next = safePath(param('next'));
+    $('next').value = next || ''; // where the login was going, kept across this step
+    if (next) $('restart-login').querySelector('a').href = '/login?next=' + encodeURIComponent(next);
     const code = showUrlError();
     if (code === 'login_required' || code === 'rate_limited') $('restart-login').hidden = false;
     $('code-form').addEventListener('submit', () => {

@@ -116,7 +116,8 @@ public final class AuthRoutes {
             revokeCurrent(req);
             boolean mfa = user.twoFactor();
             String id = sessions.create(user.id(), mfa ? "mfa" : "full", req.ip());
-            String next = mfa ? "/login/2fa" : !user.twoFactor() && require2fa ? "/2fa/setup" : safeNext(f.get("next"));
+            String next = mfa ? "/login/2fa" + nextQuery(f.get("next"), '?')
+                    : require2fa ? "/2fa/setup" : safeNext(f.get("next"));
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("username", user.username());
             data.put("mfa_required", mfa);
@@ -135,7 +136,7 @@ public final class AuthRoutes {
             accounts.checkSecondFactor(user, req.fields().get("code"), req.ip());
             sessions.revoke(raw);
             String id = sessions.create(user.id(), "full", req.ip()); // a new id once fully signed in
-            FullHttpResponse r = done(req, "/", Map.of("username", user.username()));
+            FullHttpResponse r = done(req, safeNext(req.fields().get("next")), Map.of("username", user.username()));
             HttpResponses.setCookie(r, SessionService.COOKIE, id, sessions.ttlMs() / 1000, secureCookie);
             return r;
         });
@@ -225,7 +226,10 @@ public final class AuthRoutes {
         }
     }
 
-    /** Runs a form action: CSRF check, then the action; form errors redirect back with {@code ?error=code}. */
+    /**
+     * Runs a form action: CSRF check, then the action; form errors redirect back with {@code ?error=code}, keeping the
+     * form's safe {@code next} path so a mistyped password or code does not lose where the user was going.
+     */
     private FullHttpResponse form(HttpRequestData req, String page, FormAction action) {
         try {
             csrf.check(req);
@@ -234,7 +238,7 @@ public final class AuthRoutes {
             if (wantsJson(req) || e.code().equals("csrf_failed")) {
                 throw e;
             }
-            FullHttpResponse r = HttpResponses.redirect(page + "?error=" + enc(e.code()));
+            FullHttpResponse r = HttpResponses.redirect(page + "?error=" + enc(e.code()) + nextQuery(nextField(req), '&'));
             if (e.retryAfterMs() > 0) {
                 r.headers().set(HttpHeaderNames.RETRY_AFTER, Math.max(1, (e.retryAfterMs() + 999) / 1000));
             }
@@ -259,6 +263,24 @@ public final class AuthRoutes {
     private static boolean wantsJson(HttpRequestData req) {
         return req.headers().get(HttpHeaderNames.CONTENT_TYPE, "").startsWith("application/json")
                 || req.headers().get(HttpHeaderNames.ACCEPT, "").startsWith("application/json");
+    }
+
+    /** The form's {@code next} field, or null when the body has none or cannot be read. */
+    private static String nextField(HttpRequestData req) {
+        try {
+            return req.fields().get("next");
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code next} as a query parameter to carry across a sign-in step ({@code ?next=%2Fprofile}, with {@code sep}
+     * first), or "" when it is absent, "/" or not a safe same-site path.
+     */
+    private static String nextQuery(String next, char sep) {
+        String safe = safeNext(next);
+        return safe.equals("/") ? "" : sep + "next=" + enc(safe);
     }
 
     /** Only same-site paths: never an open redirect. */

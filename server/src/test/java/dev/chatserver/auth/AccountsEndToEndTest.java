@@ -148,16 +148,27 @@ class AccountsEndToEndTest {
         assertEquals(403, s.postJson("/2fa/setup", new JSONObject()).statusCode());
         assertEquals(403, s.postJson("/2fa/setup", new JSONObject().put("password", "not the password")).statusCode());
         HttpSession login = http();
-        JSONObject pw = new JSONObject(login.postJson("/login", new JSONObject().put("username", "totpuser").put("password", PW)).body());
+        JSONObject pw = new JSONObject(login.postJson("/login", new JSONObject().put("username", "totpuser").put("password", PW)
+                .put("next", "/profile")).body());
         assertTrue(pw.getJSONObject("data").getBoolean("mfa_required"));
+        assertEquals("/login/2fa?next=%2Fprofile", pw.getJSONObject("data").getString("next"), "where it was going is kept");
         assertFalse(new JSONObject(login.get("/api/me").body()).getJSONObject("data").getBoolean("logged_in"),
                 "half-signed-in is not signed in");
         // the code of the confirm step was used: it is refused now
         HttpResponse<String> reused = login.postJson("/login/2fa", new JSONObject().put("code", code(secret, step)));
         assertEquals(401, reused.statusCode());
         assertEquals(401, login.postJson("/login/2fa", new JSONObject().put("code", "123456")).statusCode());
-        HttpResponse<String> ok = login.postJson("/login/2fa", new JSONObject().put("code", code(secret, step + 1)));
+        // a form post with a wrong code goes back to the code page, still knowing where it was going; a foreign
+        // next is never kept
+        HttpResponse<String> wrongForm = login.postForm("/login/2fa", "code=123456&next=%2Fprofile", "Origin", server.url());
+        assertEquals(303, wrongForm.statusCode());
+        assertEquals("/login/2fa?error=invalid_code&next=%2Fprofile", wrongForm.headers().firstValue("location").orElseThrow());
+        HttpResponse<String> foreign = login.postForm("/login/2fa", "code=123456&next=%2F%2Fevil.example", "Origin", server.url());
+        assertEquals("/login/2fa?error=invalid_code", foreign.headers().firstValue("location").orElseThrow());
+        HttpResponse<String> ok = login.postJson("/login/2fa", new JSONObject().put("code", code(secret, step + 1))
+                .put("next", "/profile"));
         assertEquals(200, ok.statusCode(), ok.body());
+        assertEquals("/profile", new JSONObject(ok.body()).getJSONObject("data").getString("next"));
         assertTrue(new JSONObject(login.get("/api/me").body()).getJSONObject("data").getBoolean("two_factor"));
         try (SocketClient c = login.socket()) {
             c.join("TOTP", null);

@@ -154,23 +154,28 @@ class AccountPagesBrowserTest extends BrowserTestBase {
 
         page.locator("#account-logout").click();
         page.waitForURL(url("/login"));
+        page.navigate(url("/profile")); // needs an account: the way back there survives both sign-in steps
+        page.waitForURL(url("/login?next=%2Fprofile"));
         submitLogin(page, name, PASSWORD);
-        page.waitForURL(url("/login/2fa"));
+        page.waitForURL(url("/login/2fa?next=%2Fprofile"));
+        assertThat(page.locator("#next")).hasValue("/profile");
         assertEquals(false, me(page).get("logged_in"), "a password alone is no full session");
         assertThat(page.locator("#code")).hasAttribute("autocomplete", "one-time-code");
 
         // the setup's code is refused: its step was used (or, 60 s later, it is outside the window)
         page.locator("#code").fill(setupCode);
         page.locator("#code-button").click();
-        page.waitForURL(url("/login/2fa?error=invalid_code"));
+        page.waitForURL(url("/login/2fa?error=invalid_code&next=%2Fprofile"));
         assertThat(page.locator("#form-error")).hasText(Pattern.compile("not valid, or it was already used"));
         assertEquals(false, me(page).get("logged_in"));
 
         // the next step's code: the server accepts +/- one step, and that one was never used
         page.locator("#code").fill(totp(secret, 1));
         page.locator("#code-button").click();
-        page.waitForURL(url("/"));
+        page.waitForURL(url("/profile"));
+        assertThat(page.locator("#twofa-status")).hasText("On");
         assertSignedIn(page, name);
+        page.navigate(url("/"));
         awaitConnected(page);
         send(page, "signed in with two factors");
         assertEquals(true, me(page).get("logged_in"));
@@ -183,9 +188,10 @@ class AccountPagesBrowserTest extends BrowserTestBase {
 
         BrowserContext other = user(false);
         Page page = other.newPage();
-        page.navigate(url("/login"));
+        page.navigate(url("/login?next=%2Fdashboard"));
         submitLogin(page, name, "not the right password");
-        page.waitForURL(url("/login?error=invalid_credentials"));
+        page.waitForURL(url("/login?error=invalid_credentials&next=%2Fdashboard"));
+        assertThat(page.locator("#next")).hasValue("/dashboard"); // a typo does not lose where it was going
         Locator error = page.locator("#form-error");
         assertThat(error).isVisible();
         assertThat(error).hasText("Wrong username or password.");
