@@ -138,7 +138,7 @@ public final class ChatCommands {
         data.put("room_id", r.room());
         data.put("username", ctx.identity().username());
         data.put("users", r.users());
-        data.put("messages", r.messages());
+        data.put("messages", r.messagesForPayload()); // serialised once per room change, not per join
         data.put("replay", r.replay());
         if (rich != null) {
             data.putAll(rich.joinExtras(ctx, r.room()));

@@ -171,7 +171,7 @@ public final class LocalBroadcaster implements Broadcaster {
                 raw = new RawValue[emits.size()];
             }
             if (raw[i] == null) {
-                raw[i] = new RawValue(new SerializedString(json(emits.get(i).payload())));
+                raw[i] = LocalBroadcaster.raw(emits.get(i).payload());
             }
             return raw[i];
         }
@@ -209,16 +209,23 @@ public final class LocalBroadcaster implements Broadcaster {
             }
         }
 
-        private static String json(Object payload) {
-            ByteBuf buf = Unpooled.buffer(256);
-            try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
-                JSON.writeValue(out, payload);
-                return buf.toString(StandardCharsets.UTF_8);
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            } finally {
-                buf.release();
-            }
+    }
+
+    /**
+     * {@code value} serialised once, exactly as netty-socketio's {@link JacksonJsonSupport} would write it, for
+     * embedding in payloads that go to many sockets (Jackson writes a {@link RawValue} as it is).
+     *
+     * @throws UncheckedIOException when Jackson cannot serialise it
+     */
+    static RawValue raw(Object value) {
+        ByteBuf buf = Unpooled.buffer(256);
+        try (ByteBufOutputStream out = new ByteBufOutputStream(buf)) {
+            JSON.writeValue(out, value);
+            return new RawValue(new SerializedString(buf.toString(StandardCharsets.UTF_8)));
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        } finally {
+            buf.release();
         }
     }
 }

@@ -83,6 +83,11 @@ public final class RoomRegistry {
         final Map<UUID, SessionContext> members = new LinkedHashMap<>();
         /** The newest {@code historySize} messages by id (payloads are never changed once sent). */
         final java.util.TreeMap<Long, Map<String, Object>> recent = new java.util.TreeMap<>();
+        /**
+         * {@link #recent} as one serialised JSON array, shared by every join's {@code history} event and ack until
+         * it changes (null: changed since, encode again). Set to null by every change of {@link #recent}.
+         */
+        com.fasterxml.jackson.databind.util.RawValue recentJson;
         /** Ids delivered here (or loaded), oldest first, bounded. */
         final java.util.LinkedHashSet<Long> seen = new java.util.LinkedHashSet<>();
         /** Per joining socket: ids it got in its history from the database before they were delivered here. */
@@ -113,12 +118,19 @@ public final class RoomRegistry {
      * What a join returned.
      *
      * @param room     room code
-     * @param messages history sent, oldest first
-     * @param replay   true when {@code messages} are exactly those after the client's last id
-     * @param users    presence after the join
+     * @param messages        history sent, oldest first
+     * @param messagesJson    {@code messages} already serialised (the room's shared copy), or null (a replay):
+     *                        put this in payloads rather than encoding the list again
+     * @param replay          true when {@code messages} are exactly those after the client's last id
+     * @param users           presence after the join
      */
-    public record JoinResult(String room, List<Map<String, Object>> messages, boolean replay,
+    public record JoinResult(String room, List<Map<String, Object>> messages,
+                             com.fasterxml.jackson.databind.util.RawValue messagesJson, boolean replay,
                              List<Map<String, Object>> users) {
+        /** What to put in a payload for {@code messages}: the shared serialised copy when there is one. */
+        public Object messagesForPayload() {
+            return messagesJson != null ? messagesJson : messages;
+        }
     }
 
     /**
@@ -170,6 +182,7 @@ public final class RoomRegistry {
                 ctx.joined(code);
 
                 List<Map<String, Object>> history;
+                com.fasterxml.jackson.databind.util.RawValue encoded = null;
                 boolean replay = replayRows != null && replayRows.size() <= REPLAY_MAX;
                 if (replay) {
                     // the database's rows after the client's last id, then what arrived here since that read;
@@ -191,10 +204,14 @@ public final class RoomRegistry {
                     }
                 } else {
                     history = new ArrayList<>(st.recent.values());
+                    if (st.recentJson == null) {
+                        st.recentJson = LocalBroadcaster.raw(history);
+                    }
+                    encoded = st.recentJson;
                 }
                 Map<String, Object> h = new LinkedHashMap<>();
                 h.put("room", code);
-                h.put("messages", history);
+                h.put("messages", encoded != null ? encoded : history);
                 h.put("replay", replay);
                 ctx.client().sendEvent("history", h);
 
@@ -205,7 +222,7 @@ public final class RoomRegistry {
                 }
                 broadcaster.send(st.members.values(), Outbound.PRESENCE, presence(code, users));
                 publishMembers(st, notice == null ? null : Outbound.USER_JOINED, notice, me);
-                return new JoinResult(code, history, replay, users);
+                return new JoinResult(code, history, encoded, replay, users);
             }
         }
     }
@@ -363,6 +380,7 @@ public final class RoomRegistry {
                     Map<String, Object> changed = new LinkedHashMap<>(m);
                     changed.putAll(patch);
                     st.recent.put(messageId, changed);
+                    st.recentJson = null;
                 }
             }
             broadcaster.send(actorToken == null ? st.members.values() : notBlocking(st, actorToken), event, payload);
@@ -687,7 +705,9 @@ public final class RoomRegistry {
             return;
         }
         synchronized (st) {
-            st.recent.keySet().removeAll(ids);
+            if (st.recent.keySet().removeAll(ids)) {
+                st.recentJson = null;
+            }
         }
     }
 
@@ -729,6 +749,7 @@ public final class RoomRegistry {
     /** Adds a payload to the room's history, in id order, keeping the newest {@code historySize}. */
     private void remember(RoomState st, Map<String, Object> payload) {
         st.recent.put(id(payload), payload);
+        st.recentJson = null;
         while (st.recent.size() > historySize) {
             st.recent.pollFirstEntry();
         }
