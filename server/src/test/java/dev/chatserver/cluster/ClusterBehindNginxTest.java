@@ -2,16 +2,15 @@ package dev.chatserver.cluster;
 
 import static dev.chatserver.support.NginxServer.replaceOnce;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chatserver.support.Await;
+import dev.chatserver.support.Failover;
 import dev.chatserver.support.HttpSession;
 import dev.chatserver.support.NginxServer;
 import dev.chatserver.support.PostgresServer;
 import dev.chatserver.support.RedisServer;
 import dev.chatserver.support.ServerProcess;
 import dev.chatserver.support.SocketClient;
-import io.socket.client.IO;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -146,21 +145,9 @@ class ClusterBehindNginxTest {
             home.kill();
             watcher.await("disconnect");
             watcher.close();
-            List<Long> missed = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                missed.add(sender.send(room, "while away " + i).getLong("id"));
-            }
-
-            IO.Options o = SocketClient.options();
-            o.auth = Map.of("token", token);
-            try (SocketClient back = SocketClient.connect(balanced, o)) { // nginx passes it to the surviving node
-                JSONObject data = back.ok("join_room", new JSONObject().put("room", room).put("last_id", from));
-                assertTrue(data.getBoolean("replay"));
-                JSONArray h = data.getJSONArray("messages");
-                List<Long> ids = SocketClient.ids(h);
-                assertEquals(missed, ids, "exactly the missed messages, in order, from PostgreSQL");
-                long next = sender.send(room, "welcome back").getLong("id");
-                assertEquals(next, back.awaitJson("message").getLong("id"), "then live, no duplicate of the replay");
+            List<Long> missed = Failover.sendWhileAway(sender, room, 20);
+            // nginx passes it to the surviving node, which replays from PostgreSQL
+            try (SocketClient back = Failover.reconnectAndReplay(balanced, token, room, from, missed, sender)) {
                 String survivor = other == a ? "a" : "b";
                 HttpSession admin = new HttpSession(other.url());
                 admin.postJson("/admin/login", new JSONObject().put("username", "root").put("password", "root"));

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chatserver.config.ServerConfig;
 import dev.chatserver.support.Await;
+import dev.chatserver.support.Failover;
 import dev.chatserver.support.Cluster;
 import dev.chatserver.support.HttpSession;
 import dev.chatserver.support.RedisServer;
 import dev.chatserver.support.ServerProcess;
 import dev.chatserver.support.SocketClient;
-import io.socket.client.IO;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -300,22 +300,9 @@ class ClusterTest {
             p.kill();
             onP.await("disconnect");
             onP.close();
-            List<Long> missed = new ArrayList<>();
-            for (int i = 0; i < 20; i++) {
-                missed.add(sender.send(room, "while away " + i).getLong("id"));
-            }
+            List<Long> missed = Failover.sendWhileAway(sender, room, 20);
             // the watcher's identity reconnects through the balancer to node 0 and replays from its last id
-            IO.Options o = SocketClient.options();
-            o.auth = Map.of("token", token);
-            try (SocketClient back = SocketClient.connect(url(0), o)) {
-                JSONObject data = back.ok("join_room", new JSONObject().put("room", room).put("last_id", lastSeen));
-                assertTrue(data.getBoolean("replay"));
-                JSONArray h = data.getJSONArray("messages");
-                List<Long> ids = SocketClient.ids(h);
-                assertEquals(missed, ids, "exactly the missed messages, in order");
-                long next = sender.send(room, "welcome back").getLong("id");
-                assertEquals(next, back.awaitJson("message").getLong("id"), "then live, no duplicate of the replay");
-            }
+            Failover.reconnectAndReplay(url(0), token, room, lastSeen, missed, sender).close();
             // node-p's live key expires: its users leave the room's presence on node 0
             sender.awaitJson("presence", j -> names(j.getJSONArray("users")).equals(Set.of("sender")));
         }
