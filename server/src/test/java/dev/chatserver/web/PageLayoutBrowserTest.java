@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Layout that a person sees and the other browser tests do not look at: the account pages' fields span their
  * card, the chat page's sidebar keeps every control inside it, and no page scrolls sideways on a desktop or a phone.
- * (Both broke once unnoticed: a chat-page rule reused the class {@code .field} and centred every account form; the
- * search box was an unstyled {@code type=search} whose button stuck out of the sidebar.)
+ * (All broke once unnoticed: a chat-page rule reused the class {@code .field} and centred every account form; the
+ * search box was an unstyled {@code type=search} whose button stuck out of the sidebar; on a phone the composer
+ * squeezed the text box to a sliver beside Attach, Record and Send.)
  */
 class PageLayoutBrowserTest extends BrowserTestBase {
     private Page open(int width, int height, String path) {
@@ -78,5 +79,10 @@ class PageLayoutBrowserTest extends BrowserTestBase {
         Page phone = open(390, 844, "/room/LAYOUT");
         assertThat(phone.locator("#status")).hasText("connected");
         assertNoSidewaysScroll(phone, "the chat page at 390 px");
+        BoundingBox text = box(phone.locator("#message-input"));
+        BoundingBox send = box(phone.locator("#send-button"));
+        assertTrue(text.width >= 0.6 * 390, "the text box is the composer's main part on a phone: " + text.width + " px");
+        double sendMiddle = send.y + send.height / 2;
+        assertTrue(sendMiddle >= text.y && sendMiddle <= text.y + text.height, "Send sits beside the text box");
     }
 }
