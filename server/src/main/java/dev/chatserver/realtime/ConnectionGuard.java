@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionGuard {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
+    /** Engine.IO's path: its answers are netty-socketio's, see {@link Watch#responseOut()}. */
+    private static final String ENGINE_IO_PATH = "/socket.io/";
     /** Body bytes per second a request must deliver on average after its first {@code httpRequestTimeoutMs}. */
     static final long MIN_BODY_BYTES_PER_SECOND = 1_000;
 
@@ -89,6 +91,8 @@ final class ConnectionGuard {
         private boolean counted;
         private long bodyStartNanos;
         private long bodyBytes;
+        /** The request being answered is Engine.IO's (long-polling or the websocket upgrade). */
+        private boolean engineIoRequest;
 
         ChannelInboundHandlerAdapter bytesIn() {
             return new ChannelInboundHandlerAdapter() {
@@ -136,7 +140,8 @@ final class ConnectionGuard {
                 @Override
                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
                     if (state != State.UPGRADED) {
-                        if (msg instanceof HttpRequest) {
+                        if (msg instanceof HttpRequest req) {
+                            engineIoRequest = req.uri().startsWith(ENGINE_IO_PATH);
                             state = State.BODY;
                             bodyStartNanos = System.nanoTime();
                             bodyBytes = 0;
@@ -163,9 +168,17 @@ final class ConnectionGuard {
                         if (msg instanceof HttpResponse r && r.status().code() == 101) {
                             state = State.UPGRADED; // websocket: Engine.IO's ping watches it now
                             cancel();
-                        } else if (msg instanceof LastHttpContent || msg instanceof FullHttpResponse) {
-                            promise = promise.unvoid();
-                            promise.addListener(f -> responded());
+                        } else {
+                            if (msg instanceof HttpResponse r && engineIoRequest) {
+                                // netty-socketio 2.0.14 (EncoderHandler.sendMessage) says "keep-alive" on every
+                                // long-polling answer and then closes the connection; a client that reuses it sends
+                                // its next request into a closed socket and gets a reset (a POST is not retried)
+                                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                            }
+                            if (msg instanceof LastHttpContent || msg instanceof FullHttpResponse) {
+                                promise = promise.unvoid();
+                                promise.addListener(f -> responded());
+                            }
                         }
                     }
                     ctx.write(msg, promise);

@@ -103,6 +103,24 @@ class HttpEndpointsTest {
         assertEquals(400, get("/api/history?room=..").statusCode());
     }
 
+    /**
+     * netty-socketio closes the connection after every long-polling answer; the answer must say so, or a client
+     * that keeps the connection for its next request (a POST of packets is not retried) gets a reset. This class's
+     * own shared HttpClient hit that once in CI: the handshake test's connection was reused by the 405 test.
+     */
+    @Test
+    void longPollingAnswersSayTheConnectionCloses() throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: keep-alive\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String head = dev.chatserver.support.RawHttp.readHead(s.getInputStream()).toLowerCase(java.util.Locale.ROOT);
+            assertTrue(head.startsWith("http/1.1 200"), head);
+            assertTrue(head.contains("\r\nconnection: close\r\n"), head);
+            assertFalse(head.contains("keep-alive"), head);
+        }
+    }
+
     @Test
     void socketHandshakeFromAForeignOriginIsRefused() throws Exception {
         String handshake = "/socket.io/?EIO=4&transport=polling";
