@@ -253,7 +253,7 @@
     const w = 600;
     const h = 180;
     const max = Math.max(1, ...rooms.map((r) => r.messages));
-    const bw = rooms.length ? Math.floor((w - 20) / rooms.length) : 0;
+    const bw = rooms.length ? Math.min(64, Math.floor((w - 20) / rooms.length)) : 0; // a few rooms: bars, not blocks
     rooms.forEach((r, i) => {
       const bh = Math.round((h - 40) * r.messages / max);
       const rect = document.createElementNS(NS, 'rect');

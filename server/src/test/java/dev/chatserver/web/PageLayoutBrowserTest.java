@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Layout that a person sees and the other browser tests do not look at: the account pages' fields span their
- * card, the chat page's sidebar keeps every control inside it, and no page scrolls sideways on a desktop or a phone.
+ * card, the chat page's sidebar keeps every control inside it, and no page (chat, account, admin) scrolls sideways
+ * on a desktop or a phone.
  * (All broke once unnoticed: a chat-page rule reused the class {@code .field} and centred every account form; the
  * search box was an unstyled {@code type=search} whose button stuck out of the sidebar; on a phone the composer
  * squeezed the text box to a sliver beside Attach, Record and Send.)
@@ -52,6 +53,27 @@ class PageLayoutBrowserTest extends BrowserTestBase {
             BoundingBox label = box(form.locator(".field label").first());
             assertEquals(f.x, label.x, 1.5, path + ": labels are aligned with their fields, not centred");
             assertNoSidewaysScroll(page, path);
+        }
+    }
+
+    @Test
+    void adminPagesFitAPhone() {
+        try (dev.chatserver.support.SocketClient c = server.client()) {
+            c.join("ADMINLAYOUT", "a_longer_user_name"); // a row in the live sessions table
+            c.send("ADMINLAYOUT", "a bar in the chart");
+            Page page = open(390, 844, "/admin");
+            page.locator("#admin-user").fill("root");
+            page.locator("#admin-pass").fill("root");
+            page.locator("#admin-login-button").click();
+            page.waitForURL(url("/admin"));
+            assertThat(page.locator("#sessions-table tbody tr")).hasCount(1);
+            assertThat(page.locator("#stats-chart rect.bar").first()).isAttached();
+            assertNoSidewaysScroll(page, "the admin page at 390 px");
+            BoundingBox chart = box(page.locator("#stats-chart"));
+            assertTrue(chart.x + chart.width <= 390.5, "the chart scales down: " + chart.width + " px");
+            page.navigate(url("/admin/logs"));
+            assertThat(page.locator("#log-table")).isVisible();
+            assertNoSidewaysScroll(page, "the admin logs at 390 px");
         }
     }
 
