@@ -1108,6 +1108,7 @@
     dm.with.textContent = username || '';
     dm.list.replaceChildren();
     dm.panel.hidden = false;
+    closeSidebar(); // on a phone the folded-out sidebar would leave the conversation no room
     dm.input.focus();
     const res = await request('dm_history', { with: userId });
     if (!res.ok) {
@@ -1838,6 +1839,12 @@
     const open = el.sidebar.classList.toggle('open');
     el.sidebarToggle.setAttribute('aria-expanded', String(open));
   });
+
+  /** Folds the sidebar away (phones; on wider screens it is always shown and the class does nothing). */
+  function closeSidebar() {
+    el.sidebar.classList.remove('open');
+    el.sidebarToggle.setAttribute('aria-expanded', 'false');
+  }
 
   // ---------------------------------------------------------------- initial render
 

@@ -31,6 +31,7 @@
     'Messages': 'پیام‌ها',
     'Message': 'پیام',
     'Write a message… (Enter to send, Shift+Enter for a new line)': 'پیامی بنویسید… (Enter برای ارسال، Shift+Enter برای خط جدید)',
+    'Write a private message…': 'پیام خصوصی بنویسید…',
     'Send': 'ارسال',
     'New messages ↓': 'پیام‌های تازه ↓',
     'Your name': 'نام شما',

@@ -106,5 +106,15 @@ class PageLayoutBrowserTest extends BrowserTestBase {
         assertTrue(text.width >= 0.6 * 390, "the text box is the composer's main part on a phone: " + text.width + " px");
         double sendMiddle = send.y + send.height / 2;
         assertTrue(sendMiddle >= text.y && sendMiddle <= text.y + text.height, "Send sits beside the text box");
+
+        // a phone opens the folded sidebar to pick someone; the conversation then gets the screen
+        try (dev.chatserver.support.SocketClient alice = server.client()) {
+            alice.join("LAYOUT", "alice");
+            phone.locator("#sidebar-toggle").click();
+            phone.locator("#presence li.user", new Page.LocatorOptions().setHasText("alice")).click();
+            assertThat(phone.locator("#sidebar")).isHidden();
+            assertThat(phone.locator("#dm-input")).isInViewport();
+            assertThat(phone.locator("#dm-input")).hasAttribute("placeholder", "Write a private message…");
+        }
     }
 }
