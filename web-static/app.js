@@ -1507,11 +1507,11 @@
 
   function setRecordState(s, label) {
     el.recordButton.dataset.state = s;
-    el.recordButton.textContent = s === 'recording' ? 'Stop' : s === 'idle' ? 'Record' : '…';
+    el.recordButton.textContent = s === 'recording' ? t('Stop') : s === 'idle' ? t('Record') : '…';
     el.recordButton.classList.toggle('recording', s === 'recording');
     el.recordButton.setAttribute('aria-pressed', String(s === 'recording'));
-    el.recordButton.title = label;
-    el.recordButton.setAttribute('aria-label', label);
+    el.recordButton.title = t(label);
+    el.recordButton.setAttribute('aria-label', t(label));
   }
 
   /** A message that says why recording cannot start, for the DOMException of getUserMedia. */

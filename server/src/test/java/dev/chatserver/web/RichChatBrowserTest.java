@@ -75,6 +75,12 @@ class RichChatBrowserTest extends BrowserTestBase {
         assertThat(link).hasAttribute("rel", "noopener noreferrer nofollow");
         assertThat(link).hasAttribute("target", "_blank");
 
+        // every control of the composer speaks Persian too, and so does the "(you)" mark in the online list
+        assertThat(fa.locator("#attach-button")).hasText("پیوست");
+        assertThat(fa.locator("#record-button")).hasText("ضبط صدا");
+        assertThat(fa.locator("#record-button")).hasAttribute("title", "ضبط پیام صوتی");
+        assertEquals("\" (شما)\"", fa.locator("#presence li.user.me").evaluate("e => getComputedStyle(e, '::after').content"));
+
         // RTL layout: the sidebar sits on the left of the messages, and own messages on the left edge
         send(fa, "پیام من به فارسی");
         BoundingBox sidebar = fa.locator("#sidebar").boundingBox();
@@ -94,6 +100,8 @@ class RichChatBrowserTest extends BrowserTestBase {
         fa.locator("#lang-select").selectOption("en");
         assertThat(fa.locator("html")).hasAttribute("dir", "ltr");
         assertThat(fa.locator("#send-button")).hasText("Send");
+        assertThat(fa.locator("#attach-button")).hasText("Attach");
+        assertEquals("\" (you)\"", fa.locator("#presence li.user.me").evaluate("e => getComputedStyle(e, '::after').content"));
     }
 
     @Test
