@@ -1,56 +1,24 @@
 package dev.chatserver.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static dev.chatserver.web.BrowserSupport.TIMEOUT_MS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.chatserver.support.SocketClient;
-import dev.chatserver.support.TestServer;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The admin pages in headless Chromium against a real server and a real chat client: sign in, see the user in
  * the live view, ban it from there (its socket drops), filter the log, and a stored {@code <img onerror>}
  * message shown as text, never run.
  */
-@Tag("browser")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AdminPageBrowserTest {
-    private Playwright playwright;
-    private Browser browser;
-    private TestServer server;
-
-    @BeforeAll
-    void launch(@TempDir Path dir) {
-        server = TestServer.start(dir);
-        playwright = Playwright.create();
-        browser = BrowserSupport.launch(playwright);
-        PlaywrightAssertions.setDefaultAssertionTimeout(TIMEOUT_MS);
-    }
-
-    @AfterAll
-    void close() {
-        if (playwright != null) {
-            playwright.close();
-        }
-        server.close();
-    }
+class AdminPageBrowserTest extends BrowserTestBase {
 
     private Page signedIn(BrowserContext context, List<String> consoleErrors) {
         Page page = context.newPage();
@@ -59,7 +27,7 @@ class AdminPageBrowserTest {
                 consoleErrors.add(m.text());
             }
         });
-        page.navigate(server.url() + "/admin");
+        page.navigate(url("/admin"));
         page.locator("#admin-user").fill("root");
         page.locator("#admin-pass").fill("root");
         page.locator("#admin-login-button").click();
@@ -90,7 +58,7 @@ class AdminPageBrowserTest {
             assertThat(page.locator("#bans tr")).hasCount(1);
             assertThat(page.locator("#bans tr td").nth(2)).hasText("spamming");
 
-            page.navigate(server.url() + "/admin/logs");
+            page.navigate(url("/admin/logs"));
             assertThat(page.locator("#log-rows tr")).hasCount(3);
             page.locator("#f-q").fill("findme");
             page.locator("#f-room").fill("ADMROOM");
@@ -105,7 +73,7 @@ class AdminPageBrowserTest {
             assertEquals(0, page.locator("#log-rows img").count());
             assertEquals(null, page.evaluate("() => window.__xss === undefined ? null : window.__xss"));
 
-            page.navigate(server.url() + "/admin/audit");
+            page.navigate(url("/admin/audit"));
             assertThat(page.locator("#audit-rows tr")).hasCount(1);
             assertThat(page.locator("#audit-rows tr td").nth(2)).hasText("ban");
         }
@@ -118,7 +86,7 @@ class AdminPageBrowserTest {
             c.join("XSSROOM", "xss");
             c.send("XSSROOM", "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>");
             Page page = signedIn(context, new CopyOnWriteArrayList<>());
-            page.navigate(server.url() + "/admin/logs");
+            page.navigate(url("/admin/logs"));
             page.locator("#f-room").fill("XSSROOM");
             page.locator("#filter-button").click();
             assertThat(page.locator("#log-rows tr")).hasCount(1);
