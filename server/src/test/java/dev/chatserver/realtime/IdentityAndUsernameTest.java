@@ -33,9 +33,7 @@ class IdentityAndUsernameTest {
     }
 
     private SocketClient withToken(String token) {
-        IO.Options o = SocketClient.options();
-        o.auth = Map.of("token", token);
-        return SocketClient.connect(server.url(), o);
+        return SocketClient.sameIdentity(server.url(), token);
     }
 
     @Test

@@ -69,5 +69,4 @@ class OutOfOrderDeliveryTest {
                 id, room, text, System.currentTimeMillis()));
         return new MessageRow(id, room, null, null, "other", text, "chat", "10.0.0.9", System.currentTimeMillis());
     }
-
 }

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chatserver.support.SocketClient;
 import dev.chatserver.support.TestServer;
-import io.socket.client.IO;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.json.JSONObject;
 import org.junit.jupiter.api.AfterEach;
@@ -34,9 +32,7 @@ class ReplayAndPersistenceTest {
     }
 
     private SocketClient withToken(String token) {
-        IO.Options o = SocketClient.options();
-        o.auth = Map.of("token", token);
-        return SocketClient.connect(server.url(), o);
+        return SocketClient.sameIdentity(server.url(), token);
     }
 
     @Test
@@ -120,5 +116,4 @@ class ReplayAndPersistenceTest {
             assertTrue(next > ids.get(ids.size() - 1), "ids keep ascending after a restart");
         }
     }
-
 }

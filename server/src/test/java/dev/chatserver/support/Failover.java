@@ -3,10 +3,8 @@ package dev.chatserver.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.socket.client.IO;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.json.JSONObject;
 
 /**
@@ -36,9 +34,7 @@ public final class Failover {
      */
     public static SocketClient reconnectAndReplay(String url, String token, String room, long lastId, List<Long> missed,
                                                   SocketClient sender) {
-        IO.Options o = SocketClient.options();
-        o.auth = Map.of("token", token);
-        SocketClient back = SocketClient.connect(url, o);
+        SocketClient back = SocketClient.sameIdentity(url, token);
         try {
             JSONObject data = back.ok("join_room", new JSONObject().put("room", room).put("last_id", lastId));
             assertTrue(data.getBoolean("replay"));
