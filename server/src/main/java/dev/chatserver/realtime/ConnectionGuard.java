@@ -48,8 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionGuard {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
-    /** Engine.IO's path: its answers are netty-socketio's, see {@link Watch#responseOut()}. */
-    private static final String ENGINE_IO_PATH = "/socket.io/";
     /** Body bytes per second a request must deliver on average after its first {@code httpRequestTimeoutMs}. */
     static final long MIN_BODY_BYTES_PER_SECOND = 1_000;
 
@@ -141,7 +139,7 @@ final class ConnectionGuard {
                 public void channelRead(ChannelHandlerContext ctx, Object msg) {
                     if (state != State.UPGRADED) {
                         if (msg instanceof HttpRequest req) {
-                            engineIoRequest = req.uri().startsWith(ENGINE_IO_PATH);
+                            engineIoRequest = req.uri().startsWith(SocketGateway.ENGINE_IO_PATH);
                             state = State.BODY;
                             bodyStartNanos = System.nanoTime();
                             bodyBytes = 0;

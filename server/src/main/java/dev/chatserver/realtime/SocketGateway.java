@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SocketGateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SocketGateway.class);
+    /** Path prefix of Engine.IO requests (netty-socketio's default context, which we keep). */
+    static final String ENGINE_IO_PATH = "/socket.io/";
     /** Events a socket may have waiting before further ones are refused with {@code server_busy}. */
     private static final int MAX_QUEUED_EVENTS = 512;
 

@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TransportLimits {
     private static final Logger log = LoggerFactory.getLogger(TransportLimits.class);
-    private static final String SOCKET_PATH = "/socket.io/";
 
     private TransportLimits() {
     }
@@ -63,7 +62,7 @@ final class TransportLimits {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpRequest req) {
-                counting = req.uri().startsWith(SOCKET_PATH);
+                counting = req.uri().startsWith(SocketGateway.ENGINE_IO_PATH);
                 refused = false;
                 seen = 0;
                 if (counting && HttpUtil.getContentLength(req, -1L) > maxBytes) {
